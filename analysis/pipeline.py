@@ -1,0 +1,132 @@
+"""Runs the one-way flow over a frame of articles and writes the results to a store.
+
+articles → statements (with speakers and parties) → claims → model scores → store, in batches,
+each batch one transaction. Articles already analysed by the same pipeline and model versions
+are skipped, so re-opening the dashboard or re-running the CLI on the same files does no work.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from analysis import claims, statements
+from analysis.store import Store
+from analysis.tables import conform
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# Bump when extraction code changes in a way that should re-analyse stored articles.
+PIPELINE_RELEASE = "1"
+
+Progress = Callable[[float, str], None]
+
+
+class AnalysisError(RuntimeError):
+    """An article could not be analysed; nothing of its batch was written."""
+
+
+@dataclass
+class Summary:
+    analysed: int = 0
+    skipped: int = 0
+    statements: int = 0
+    claims: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def pipeline_version() -> str:
+    """The extraction release plus a hash of every config file, so editing config re-analyses."""
+    digest = hashlib.sha1(PIPELINE_RELEASE.encode())
+    for path in sorted(CONFIG_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def analyse(
+    articles: pd.DataFrame,
+    store: Store,
+    use_models: bool = True,
+    progress: Progress | None = None,
+    batch_size: int = 25,
+) -> Summary:
+    """Analyse the articles not yet analysed by these versions and write them to the store."""
+    summary = Summary()
+    scorer = None
+    if use_models:
+        try:
+            scorer = _scorer()
+            summary.notices += list(scorer.notices())
+        except Exception as error:  # no weights or no runtime: still extract, say so
+            summary.notices.append(
+                f"Sentiment and stance models could not be loaded ({error}); statements were analysed without them."
+            )
+    models_version = scorer.version() if scorer else ""
+    version = pipeline_version()
+    done = store.analysed(version, models_version)
+    articles = conform(articles, "articles").drop_duplicates("article_id")
+    todo = articles[~articles["article_id"].isin(done)]
+    summary.skipped = len(articles) - len(todo)
+    total = max(len(todo), 1)
+    report = progress or (lambda fraction, message: None)
+    for start in range(0, len(todo), batch_size):
+        batch = todo.iloc[start : start + batch_size]
+        report(start / total, f"Analysing articles {start + 1}–{start + len(batch)} of {len(todo)}")
+        frames = extract(batch)
+        if scorer:
+            def model_progress(fraction: float, message: str, start=start, n=len(batch)) -> None:
+                report((start + fraction * n) / total, message)
+
+            frames["sentiments"], frames["stances"] = scorer.score(frames["statements"], store, model_progress)
+        store.write_batch(frames, version, models_version)
+        summary.analysed += len(batch)
+        summary.statements += len(frames["statements"])
+        summary.claims += len(frames["claims"])
+    report(1.0, f"Analysed {summary.analysed} article(s); {summary.skipped} unchanged")
+    return summary
+
+
+def stale(store: Store, use_models: bool = True) -> pd.DataFrame:
+    """Stored articles that the current pipeline and models have not analysed (e.g. after an upgrade)."""
+    try:
+        models_version = _scorer().version() if use_models else ""
+    except Exception:
+        models_version = ""
+    articles = store.read("articles")
+    return articles[~articles["article_id"].isin(store.analysed(pipeline_version(), models_version))]
+
+
+def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Statements and claims of each article (no models), as contract tables."""
+    found_statements, found_claims = [], []
+    for article in articles.to_dict("records"):
+        try:
+            said = statements.extract(article)
+            found_statements.append(said)
+            found_claims.append(claims.extract(article, said))
+        except Exception as error:  # name the article; the batch is not written
+            raise AnalysisError(
+                f"Could not analyse article {article.get('title') or article['article_id']!r} "
+                f"({article['article_id']}): {error}"
+            ) from error
+    return {
+        "articles": articles,
+        "statements": _concat(found_statements, "statements"),
+        "claims": _concat(found_claims, "claims"),
+    }
+
+
+def _concat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    frames = [conform(f, table) for f in frames if len(f)]
+    return conform(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), table)
+
+
+def _scorer():
+    # Imported here so that `--no-models` never loads the model stack.
+    from models.scoring import Scorer
+
+    return Scorer.default()

@@ -1,0 +1,25 @@
+"""Parley: who said what about the war, where they stand, and what ground they claim.
+
+Run with `streamlit run dashboard.py`. This file is the entry point: it prepares the store (the seed
+corpus on first run), renders the shared sidebar filters and runs the chosen page.
+"""
+import streamlit as st
+
+from components import data
+from components.filters import sidebar_filters
+
+st.set_page_config(page_title="Parley", page_icon="🗞️", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="🏠", default=True, url_path="overview"),
+    st.Page("pages/statements.py", title="Statements", icon="💬", url_path="statements"),
+    st.Page("pages/positions.py", title="Positions", icon="🧭", url_path="positions"),
+    st.Page("pages/territory.py", title="Territory", icon="🗺️", url_path="territory"),
+    st.Page("pages/sources.py", title="Sources", icon="📂", url_path="sources"),
+    st.Page("pages/export.py", title="Export", icon="📦", url_path="export"),
+]
+
+page = st.navigation(PAGES)
+data.prepare()
+sidebar_filters(data.tables())
+page.run()

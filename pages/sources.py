@@ -1,0 +1,70 @@
+"""Sources: add articles (upload or paste), see what happened to each file, remove articles."""
+import pandas as pd
+import streamlit as st
+
+from analysis.articles import LoadResult, load_file, load_pasted, mark_duplicates
+from analysis.tables import empty
+from components import data
+
+st.title("Sources")
+store = data.store()
+
+
+def add(result: LoadResult) -> None:
+    """Analyse what loaded and remember the per-file outcome for the table below."""
+    result = mark_duplicates(result, store.article_ids())
+    if len(result.articles):
+        summary = data.analyse(result.articles)
+        if summary is None:
+            for report in result.reports:
+                if report.status == "loaded":
+                    report.status, report.message = "rejected", "Analysis failed; see the error above."
+    st.session_state["reports"] = [
+        {"file": r.name, "result": r.status, "articles": r.articles,
+         "details": " ".join([r.message, *r.warnings]).strip()}
+        for r in result.reports
+    ]
+
+
+upload_tab, paste_tab = st.tabs(["Upload files", "Paste text"])
+with upload_tab:
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            "Articles (.txt, .md, .html) or corpora (.csv, .jsonl with a text column)",
+            type=["txt", "md", "html", "htm", "csv", "jsonl"], accept_multiple_files=True,
+        )
+        if st.form_submit_button("Load and analyse", type="primary") and files:
+            result = LoadResult(empty("articles"), [])
+            for file in files:
+                result = result + load_file(file.name, file.getvalue())
+            add(result)
+with paste_tab:
+    with st.form("paste", clear_on_submit=True):
+        title = st.text_input("Title (optional: otherwise the first line is the title)")
+        text = st.text_area("Article text", height=240)
+        if st.form_submit_button("Add pasted text", type="primary"):
+            add(load_pasted(text, title))
+
+if st.session_state.get("reports"):
+    st.subheader("Last load")
+    reports = pd.DataFrame(st.session_state["reports"])
+    st.dataframe(reports, hide_index=True, width="stretch")
+    rejected = reports[reports["result"] == "rejected"]
+    if len(rejected):
+        st.warning(f"{len(rejected)} file(s) rejected; everything loaded before is kept.")
+
+st.subheader("Articles in the store")
+articles = data.tables()["articles"]
+if articles.empty:
+    st.info("The store is empty. Upload files or paste text above.")
+else:
+    listing = articles[["article_id", "title", "published", "source", "origin"]].copy()
+    listing.insert(0, "remove", False)
+    edited = st.data_editor(listing, hide_index=True, width="stretch", disabled=list(listing.columns[1:]),
+                            key="articles_editor")
+    doomed = edited.loc[edited["remove"], "article_id"].tolist()
+    if st.button(f"Remove {len(doomed)} selected article(s)", disabled=not doomed):
+        store.remove_articles(doomed)
+        st.success(f"Removed {len(doomed)} article(s).")
+        st.rerun()
+    st.caption(f"Store: {store.path}")

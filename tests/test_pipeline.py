@@ -1,0 +1,81 @@
+"""The flow from articles to the store: skipping unchanged work, whole-batch failure, the CLI."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.articles import load_file, load_paths
+from analysis.tables import SCHEMA
+
+ROOT = pipeline.CONFIG_DIR.parent
+
+
+def seed():
+    return load_paths([ROOT / "seeds"]).articles
+
+
+def test_seed_is_analysed_once(store):
+    first = pipeline.analyse(seed(), store, use_models=False)
+    assert (first.analysed, first.skipped) == (1, 0)
+    assert first.statements > 0 and len(store.read("statements")) == first.statements
+    again = pipeline.analyse(seed(), store, use_models=False)
+    assert (again.analysed, again.skipped) == (0, 1)
+
+
+def test_a_failing_article_is_named_and_its_batch_not_written(store, monkeypatch):
+    pipeline.analyse(seed(), store, use_models=False)
+    before = store.read("statements")
+    good = load_file("good.txt", b"Good one\nThe minister said the talks were constructive.").articles
+    bad = load_file("bad.txt", b"Broken article\nThis text makes the extractor fail.").articles
+    real = pipeline.statements.extract
+
+    def flaky(article):
+        if "extractor fail" in article["text"]:
+            raise ValueError("boom")
+        return real(article)
+
+    monkeypatch.setattr(pipeline.statements, "extract", flaky)
+    with pytest.raises(pipeline.AnalysisError, match="Broken article"):
+        pipeline.analyse(pd.concat([good, bad]), store, use_models=False)
+    pd.testing.assert_frame_equal(store.read("statements"), before)
+    assert len(store.read("articles")) == 1
+
+
+def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
+    (tmp_path / "parties.yaml").write_text("a: 1\n")
+    monkeypatch.setattr(pipeline, "CONFIG_DIR", tmp_path)
+    first = pipeline.pipeline_version()
+    (tmp_path / "parties.yaml").write_text("a: 2\n")
+    assert pipeline.pipeline_version() != first
+
+
+def test_stale_articles_are_found_after_an_upgrade(store, monkeypatch):
+    pipeline.analyse(seed(), store, use_models=False)
+    assert pipeline.stale(store, use_models=False).empty
+    monkeypatch.setattr(pipeline, "PIPELINE_RELEASE", "next")
+    assert len(pipeline.stale(store, use_models=False)) == 1
+
+
+def test_cli_writes_the_contract_tables(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"text": "Ukraine\'s foreign minister said the talks were over.", "title": "Talks"}\n{broken\n')
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "analyze", str(ROOT / "seeds"), str(corpus), str(empty),
+         "--out", str(out), "--no-models"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "empty.txt: rejected. File is empty." in run.stderr
+    assert "Line 2" in run.stderr
+    for table, columns in SCHEMA.items():
+        frame = pd.read_csv(out / f"{table}.csv")
+        assert list(frame.columns) == list(columns)
+    articles = pd.read_csv(out / "articles.csv")
+    assert len(articles) == 2
+    statements = pd.read_csv(out / "statements.csv")
+    assert set(statements["article_id"]) <= set(articles["article_id"]) and len(statements) > 0
