@@ -8,15 +8,15 @@ import streamlit as st
 from components import data
 from components.filters import sidebar_filters
 
-st.set_page_config(page_title="Parley", page_icon="🗞️", layout="wide")
+st.set_page_config(page_title="Parley", page_icon=":material/newspaper:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🏠", default=True, url_path="overview"),
-    st.Page("pages/statements.py", title="Statements", icon="💬", url_path="statements"),
-    st.Page("pages/positions.py", title="Positions", icon="🧭", url_path="positions"),
-    st.Page("pages/territory.py", title="Territory", icon="🗺️", url_path="territory"),
-    st.Page("pages/sources.py", title="Sources", icon="📂", url_path="sources"),
-    st.Page("pages/export.py", title="Export", icon="📦", url_path="export"),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True, url_path="overview"),
+    st.Page("pages/statements.py", title="Statements", icon=":material/forum:", url_path="statements"),
+    st.Page("pages/positions.py", title="Positions", icon=":material/explore:", url_path="positions"),
+    st.Page("pages/territory.py", title="Territory", icon=":material/map:", url_path="territory"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/folder_open:", url_path="sources"),
+    st.Page("pages/export.py", title="Export", icon=":material/archive:", url_path="export"),
 ]
 
 page = st.navigation(PAGES)

@@ -66,11 +66,12 @@ def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     result = LoadResult(empty("articles"), [])
     for path in map(Path, paths):
         if path.is_dir():
+            path = path.resolve()
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
             if not files:
                 result.reports.append(FileReport(str(path), "rejected", "No .txt, .md, .html, .csv or .jsonl files in this folder."))
-            for file in files:
-                result = result + load_file(str(file), file.read_bytes())
+            for file in files:  # named from the folder down, so no machine path reaches the origin column
+                result = result + load_file(str(file.relative_to(path.parent)), file.read_bytes())
         elif path.is_file():
             result = result + load_file(str(path), path.read_bytes())
         else:

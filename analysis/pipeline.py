@@ -17,9 +17,8 @@ from analysis import claims, statements
 from analysis.store import Store
 from analysis.tables import conform
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
-# Bump when extraction code changes in a way that should re-analyse stored articles.
-PIPELINE_RELEASE = "1"
+CODE_DIR = Path(__file__).resolve().parent
+CONFIG_DIR = CODE_DIR.parent / "config"
 
 Progress = Callable[[float, str], None]
 
@@ -38,9 +37,9 @@ class Summary:
 
 
 def pipeline_version() -> str:
-    """The extraction release plus a hash of every config file, so editing config re-analyses."""
-    digest = hashlib.sha1(PIPELINE_RELEASE.encode())
-    for path in sorted(CONFIG_DIR.glob("*")):
+    """A hash of the extraction code and every config file: changing either re-analyses stored articles."""
+    digest = hashlib.sha1()
+    for path in sorted([*CODE_DIR.glob("*.py"), *CONFIG_DIR.glob("*")]):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -55,18 +54,9 @@ def analyse(
     batch_size: int = 25,
 ) -> Summary:
     """Analyse the articles not yet analysed by these versions and write them to the store."""
-    summary = Summary()
-    scorer = None
-    if use_models:
-        try:
-            scorer = _scorer()
-            summary.notices += list(scorer.notices())
-        except Exception as error:  # no weights or no runtime: still extract, say so
-            summary.notices.append(
-                f"Sentiment and stance models could not be loaded ({error}); statements were analysed without them."
-            )
-    models_version = scorer.version() if scorer else ""
-    version = pipeline_version()
+    scorer, notices = load_scorer(use_models)
+    summary = Summary(notices=notices)
+    version, models_version = versions(scorer)
     done = store.analysed(version, models_version)
     articles = conform(articles, "articles").drop_duplicates("article_id")
     todo = articles[~articles["article_id"].isin(done)]
@@ -92,18 +82,32 @@ def analyse(
 
 def stale(store: Store, use_models: bool = True) -> pd.DataFrame:
     """Stored articles that the current pipeline and models have not analysed (e.g. after an upgrade)."""
-    try:
-        models_version = _scorer().version() if use_models else ""
-    except Exception:
-        models_version = ""
     articles = store.read("articles")
-    return articles[~articles["article_id"].isin(store.analysed(pipeline_version(), models_version))]
+    return articles[~articles["article_id"].isin(store.analysed(*versions(load_scorer(use_models)[0])))]
+
+
+def load_scorer(use_models: bool = True) -> tuple[object | None, list[str]]:
+    """The sentiment and stance models and their notices, or None and a notice saying why they are missing."""
+    if not use_models:
+        return None, []
+    try:
+        scorer = _scorer()
+    except Exception as error:  # no weights or no runtime: still extract statements and claims, and say so
+        return None, [f"Sentiment and stance models could not be loaded ({error}); "
+                      "statements were analysed without them."]
+    return scorer, list(scorer.notices())
+
+
+def versions(scorer) -> tuple[str, str]:
+    """What a stored analysis is keyed on: the pipeline version and the models' version (empty without models)."""
+    return pipeline_version(), scorer.version() if scorer else ""
 
 
 def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Statements and claims of each article (no models), as contract tables."""
     found_statements, found_claims = [], []
-    for article in articles.to_dict("records"):
+    # Extractors see plain strings: a missing title or author is "", never pd.NA.
+    for article in articles.astype(object).fillna("").to_dict("records"):
         try:
             said = statements.extract(article)
             found_statements.append(said)

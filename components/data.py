@@ -10,12 +10,17 @@ import streamlit as st
 from analysis import pipeline
 from analysis.articles import load_paths
 from analysis.pipeline import Summary
-from analysis.store import Store
+from analysis.store import Store, default_path
+
+
+def store() -> Store:
+    """The store at PARLEY_DB (or the default path), opened once per process."""
+    return _open(str(default_path()))
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
-    return Store()
+def _open(path: str) -> Store:
+    return Store(path)
 
 
 def tables() -> dict[str, pd.DataFrame]:
@@ -51,13 +56,12 @@ def analyse(articles: pd.DataFrame, use_models: bool = True) -> Summary | None:
 def prepare() -> None:
     """On the first run, load and analyse the seed corpus; after an upgrade, re-analyse what is stale."""
     current = store()
+    notice = st.empty()
     if current.meta("seeded") is None:
-        st.info("First run: analysing the seed corpus…")
-        loaded = load_paths([SEEDS])
-        if analyse(loaded.articles) is not None:
+        notice.info("First run: analysing the seed corpus…")
+        if analyse(load_paths([SEEDS]).articles) is not None:
             current.set_meta("seeded", "yes")
-        return
-    outdated = pipeline.stale(current)
-    if len(outdated):
-        st.info(f"Parley was updated: re-analysing {len(outdated)} stored article(s)…")
+    elif len(outdated := pipeline.stale(current)):
+        notice.info(f"Parley was updated: re-analysing {len(outdated)} stored article(s)…")
         analyse(outdated)
+    notice.empty()

@@ -46,6 +46,7 @@ def test_a_failing_article_is_named_and_its_batch_not_written(store, monkeypatch
 def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
     (tmp_path / "parties.yaml").write_text("a: 1\n")
     monkeypatch.setattr(pipeline, "CONFIG_DIR", tmp_path)
+    monkeypatch.setattr(pipeline, "CODE_DIR", tmp_path)
     first = pipeline.pipeline_version()
     (tmp_path / "parties.yaml").write_text("a: 2\n")
     assert pipeline.pipeline_version() != first
@@ -54,7 +55,7 @@ def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
 def test_stale_articles_are_found_after_an_upgrade(store, monkeypatch):
     pipeline.analyse(seed(), store, use_models=False)
     assert pipeline.stale(store, use_models=False).empty
-    monkeypatch.setattr(pipeline, "PIPELINE_RELEASE", "next")
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda: "next release")
     assert len(pipeline.stale(store, use_models=False)) == 1
 
 

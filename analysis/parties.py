@@ -1,0 +1,226 @@
+"""Who belongs to which party: people, titles, offices, institutions, capitals and demonyms.
+
+Everything comes from config/parties.yaml, so another conflict is served by editing that file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CONFIG = Path(__file__).resolve().parent.parent / "config" / "parties.yaml"
+UNKNOWN = "Unknown"
+
+# How specific a match is: a person's name beats a title naming one person, which beats a party's
+# name ("Russian", "Moscow"); "Russian President Vladimir Putin" is Putin, not just "Russian".
+PERSON, TITLE, OFFICE, NAME = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    party: str
+    variants: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    gender: str = ""  # "f", "m" or unknown
+    start: str = ""  # YYYY-MM the titles were first held, empty when always
+    end: str = ""
+
+    def holds_titles_on(self, when: str) -> bool:
+        """Whether this person held their titles in the month of `when` (ISO date); True when unknown."""
+        month = (when or "")[:7]
+        if not re.fullmatch(r"\d{4}-\d{2}", month):
+            return True
+        return (not self.start or self.start <= month) and (not self.end or month <= self.end)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    rank: int  # PERSON, TITLE, OFFICE or NAME
+    party: str
+    people: tuple[Person, ...] = ()  # who the words may name (several for a title held in turn)
+
+
+@dataclass
+class Registry:
+    parties: list[str]
+    people: dict[str, Person]
+    _entries: dict[str, list[tuple[int, str, tuple[Person, ...]]]] = field(repr=False)
+    _exact: re.Pattern = field(repr=False)
+    _folded: re.Pattern = field(repr=False)
+    _blocked: re.Pattern | None = field(repr=False)
+
+    # -- lookups -------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Match]:
+        """Every non-overlapping mention of a party, person or title in `text`, longest first, in order."""
+        plain = text.replace("\u2019", "'")
+        blocked = [m.span() for m in self._blocked.finditer(plain)] if self._blocked else []
+        found: list[tuple[int, int]] = []
+        for pattern in (self._exact, self._folded):
+            found += [m.span() for m in pattern.finditer(plain)]
+        found.sort(key=lambda span: (span[0], span[0] - span[1]))
+        out: list[Match] = []
+        taken_until = -1
+        for start, end in found:
+            if start < taken_until or any(start < b_end and b_start < end for b_start, b_end in blocked):
+                continue
+            entry = self._entry(plain[start:end])
+            if entry is None:
+                continue
+            rank, party, people = entry
+            out.append(Match(start, end, text[start:end], rank, party, people))
+            taken_until = end
+        return out
+
+    def _entry(self, words: str) -> tuple[int, str, tuple[Person, ...]] | None:
+        candidates = self._entries.get(words) or self._entries.get(_fold(words)) or []
+        exact = [c for c in candidates if c[0] == PERSON]
+        chosen = exact or [c for c in candidates if c[0] != PERSON]
+        return min(chosen, key=lambda c: c[0]) if chosen else None
+
+    def party_of(self, mention: str) -> str | None:
+        """The party the mention belongs to; the most specific, rightmost (head) match wins."""
+        best = self._head(mention)
+        return best.party if best else None
+
+    def parties_in(self, mention: str) -> list[str]:
+        """Every party a (possibly coordinated) mention names, in order: "Kyiv and the West" → two."""
+        out: list[str] = []
+        for match in self.find(mention):
+            if match.party not in out:
+                out.append(match.party)
+        return out
+
+    def person(self, mention: str, when: str = "") -> Person | None:
+        """The one person the mention names (by name, variant or a title held on `when`), else None."""
+        best = self._head(mention)
+        if best is None or not best.people:
+            return None
+        holders = [p for p in best.people if best.rank == PERSON or p.holds_titles_on(when)]
+        return holders[0] if len(holders) == 1 else None
+
+    def title_holders(self, mention: str) -> tuple[Person, ...]:
+        """Everyone a title in the mention may name, whatever the date (for resolving against the article)."""
+        best = self._head(mention)
+        return best.people if best else ()
+
+    def _head(self, mention: str) -> Match | None:
+        matches = self.find(mention)
+        if not matches:
+            return None
+        return min(matches, key=lambda m: (m.rank, -m.start))
+
+
+def _fold(words: str) -> str:
+    return re.sub(r"\s+", " ", words.replace("\u2019", "'")).strip().lower()
+
+
+def _is_acronym(alias: str) -> bool:
+    return not any(ch.islower() for ch in alias)
+
+
+def _pattern(aliases: list[str], flags: int) -> re.Pattern:
+    ordered = sorted(set(aliases), key=len, reverse=True)
+    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in ordered) or r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+def _month(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m")
+    return str(value)[:7]
+
+
+def build(config: dict) -> Registry:
+    """A registry from the parsed YAML (see config/parties.yaml for the layout)."""
+    entries: dict[str, list[tuple[int, str, tuple[Person, ...]]]] = {}
+    exact: list[str] = []
+    folded: list[str] = []
+    people: dict[str, Person] = {}
+
+    def add(alias: str, rank: int, party: str, who: tuple[Person, ...] = ()) -> None:
+        alias = alias.strip().replace("\u2019", "'")
+        if alias.lower().startswith("the "):
+            alias = alias[4:]
+        if not alias:
+            return
+        # Names of people and acronyms must match as written: "Price" is a person, "price" is not.
+        case_sensitive = rank == PERSON or _is_acronym(alias)
+        key = alias if case_sensitive else _fold(alias)
+        (exact if case_sensitive else folded).append(alias)
+        bucket = entries.setdefault(key, [])
+        for i, (old_rank, old_party, old_people) in enumerate(bucket):
+            if old_rank == rank and old_party == party:
+                bucket[i] = (rank, party, old_people + tuple(p for p in who if p not in old_people))
+                return
+        bucket.append((rank, party, who))
+
+    parties = list((config.get("parties") or {}).keys())
+    for party, spec in (config.get("parties") or {}).items():
+        spec = spec or {}
+        add(party, NAME, party)
+        for name in spec.get("names") or []:
+            add(str(name), NAME, party)
+        for office in spec.get("offices") or []:
+            add(str(office), OFFICE, party)
+        for name, info in (spec.get("people") or {}).items():
+            info = info or {}
+            person = Person(
+                name=str(name),
+                party=party,
+                variants=tuple(str(v) for v in info.get("variants") or []),
+                titles=tuple(str(t) for t in info.get("titles") or []),
+                roles=tuple(str(r).lower() for r in info.get("roles") or []),
+                gender=str(info.get("gender") or "").lower()[:1],
+                start=_month(info.get("from")),
+                end=_month(info.get("to")),
+            )
+            people[person.name] = person
+            for variant in (person.name, *person.variants):
+                add(variant, PERSON, party, (person,))
+            for title in person.titles:
+                add(title, TITLE, party, (person,))
+    blocked = [str(b) for b in config.get("not_parties") or []]
+    return Registry(
+        parties=parties,
+        people=people,
+        _entries=entries,
+        _exact=_pattern(exact, 0),
+        _folded=_pattern(folded, re.IGNORECASE),
+        _blocked=_pattern(blocked, re.IGNORECASE) if blocked else None,
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Registry:
+    with open(path, encoding="utf-8") as handle:
+        return build(yaml.safe_load(handle) or {})
+
+
+def registry(path: Path | str = CONFIG) -> Registry:
+    """The registry of the config file, re-read when the file changes."""
+    path = Path(path)
+    return _load(str(path), path.stat().st_mtime)
+
+
+def party_of(mention: str) -> str | None:
+    """The party (as named in config/parties.yaml) of a person, office, institution, capital, country or
+    demonym phrase ("Ukrainian forces", "Moscow", "the Kremlin", "NSDC", "Zelensky"); None when unknown."""
+    if not mention or not mention.strip():
+        return None
+    return registry().party_of(mention)
+
+
+def parties() -> list[str]:
+    """The parties of config/parties.yaml, in file order."""
+    return list(registry().parties)

@@ -1,0 +1,181 @@
+"""Who said it: a mention ("he", "the President", "Zelensky", "Kyiv and the West") → canonical speaker + party.
+
+One `SpeakerBook` follows an article from top to bottom. It remembers the named speakers and people seen
+so far, so that a pronoun or a bare title resolves to the last compatible named speaker, and a surname
+("Smith") to the full name the article introduced earlier ("John Smith").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analysis.parties import UNKNOWN, Person, Registry, registry
+
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_PLURAL = {"they", "them", "their", "we"}
+_FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
+_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str  # canonical speaker, or empty when the mention could not be resolved
+    mention: str  # the words in the article
+    party: str  # a party of config/parties.yaml, or "Unknown"
+    person: bool = False  # a person (for pronouns), not an institution or a country
+    gender: str = ""
+    roles: tuple[str, ...] = ()
+
+
+@dataclass
+class SpeakerBook:
+    """Speakers of one article, in reading order."""
+
+    published: str = ""
+    author: str = ""
+    reg: Registry = field(default_factory=registry)
+    named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
+    full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
+
+    # -- people the article names (speakers or not), so surnames resolve ---------------------------------
+    def saw_person(self, name: str) -> None:
+        words = clean(name).split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            full = " ".join(words)
+            self.full_names.setdefault(words[-1], full)
+
+    # -- resolution -----------------------------------------------------------------------------------
+    def resolve(self, mention: str, context: str = "", persons: list[str] | None = None) -> list[Speaker]:
+        """Speakers named by `mention`, one per party ("Kyiv and the West" gives two).
+
+        `context` is a longer phrase around the mention (its appositions and clauses: "John Doe, a
+        Ukrainian soldier"), searched for a party when the mention alone names none; `persons` are the
+        person names spaCy found in the mention.
+        """
+        mention = clean(mention)
+        if not mention:
+            return []
+        parts = split_coordination(mention)
+        if len(parts) > 1 and not any(" and " in m.text for m in self.reg.find(mention)):
+            out: dict[str, Speaker] = {}
+            for part in parts:
+                for speaker in self.resolve(part):
+                    out.setdefault(speaker.party, speaker)
+            known = [s for s in out.values() if s.party != UNKNOWN]
+            if known:
+                return known
+        speaker = self._resolve_one(mention, context, persons or [])
+        if speaker.name and (speaker.person or speaker.party != UNKNOWN):
+            self.named.append(speaker)
+        return [speaker]
+
+    def _resolve_one(self, mention: str, context: str, persons: list[str]) -> Speaker:
+        if mention.isupper() and len(mention) > 3:
+            # transcripts print speakers in capitals ("PRESIDENT DONALD TRUMP"); names match as written
+            mention = " ".join(w.capitalize() if w.isalpha() else w.title() for w in mention.split())
+            persons = [" ".join(w.capitalize() for w in p.split()) for p in persons]
+        lowered = mention.lower()
+        if lowered in _MALE | _FEMALE:
+            return self._pronoun(mention, "m" if lowered in _MALE else "f")
+        if lowered in _FIRST_PERSON and self.author:
+            return self._named(self.author, mention)
+        if lowered in _PLURAL:
+            return self._plural(mention)
+        person = self.reg.person(mention, self.published)
+        if person:
+            return _from_person(person, mention)
+        holders = self.reg.title_holders(mention)
+        if holders:
+            # A title held in turn ("Ukrainian Foreign Minister"): whoever of them the article named.
+            for earlier in reversed(self.named):
+                if any(h.name == earlier.name for h in holders):
+                    return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
+        if persons:
+            return self._named(persons[0], mention, context)
+        party = self.reg.party_of(mention)
+        if party:
+            name = _institution(mention)
+            return Speaker(party if _institution(party).lower() == name.lower() else name, mention, party)
+        role = _role_of(mention)
+        if role:
+            for earlier in reversed(self.named):
+                if earlier.person and any(role == r or role.endswith(" " + r) or r.endswith(role) for r in earlier.roles):
+                    return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
+        if _looks_like_name(mention):
+            return self._named(mention, mention, context)
+        party = self.reg.party_of(context) if context else None
+        return Speaker("", mention, party or UNKNOWN)
+
+    def start_with_author(self) -> None:
+        """A document by its speaker: "the President" or "I" in it may be the author."""
+        if self.author:
+            speaker = self._named(self.author, self.author)
+            self.named.append(speaker)
+
+    def _named(self, name: str, mention: str, context: str = "") -> Speaker:
+        name = clean(name)
+        words = name.split()
+        if len(words) == 1 and words[0] in self.full_names:
+            name = self.full_names[words[0]]
+        else:
+            self.saw_person(name)
+        person = self.reg.person(name, self.published)
+        if person:
+            return _from_person(person, mention)
+        # A person Parley does not know: their party may show in the apposition ("a Ukrainian soldier").
+        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None)
+        earlier = next((s for s in reversed(self.named) if s.name == name), None)
+        if earlier and not party:
+            party = earlier.party
+        return Speaker(name, mention, party or UNKNOWN, True, earlier.gender if earlier else "")
+
+    def _pronoun(self, mention: str, gender: str) -> Speaker:
+        for earlier in reversed(self.named):
+            if earlier.person and earlier.gender in ("", gender):
+                return Speaker(earlier.name, mention, earlier.party, True, earlier.gender or gender, earlier.roles)
+        if self.author:
+            return self._named(self.author, mention)
+        return Speaker("", mention, UNKNOWN, True, gender)
+
+    def _plural(self, mention: str) -> Speaker:
+        for earlier in reversed(self.named):
+            if not earlier.person:
+                return Speaker(earlier.name, mention, earlier.party)
+        return Speaker("", mention, UNKNOWN)
+
+
+def _from_person(person: Person, mention: str) -> Speaker:
+    return Speaker(person.name, mention, person.party, True, person.gender, person.roles)
+
+
+def clean(mention: str) -> str:
+    """The mention without surrounding punctuation, possessive ending or leading article."""
+    text = re.sub(r"\s+", " ", (mention or "").replace("\u2019", "'")).strip(" ,.;:-–—\"'()“”‘’")
+    return _POSSESSIVE.sub("", text).strip()
+
+
+def split_coordination(mention: str) -> list[str]:
+    """ "Kyiv and the West" → ["Kyiv", "the West"]; a single name comes back whole."""
+    if not re.search(r"\b(?:and|or)\b|&", mention):
+        return [mention]
+    parts = re.split(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|&)\s*", mention)
+    parts = [p for p in (clean(p) for p in parts) if p]
+    return parts if len(parts) > 1 else [mention]
+
+
+def _institution(mention: str) -> str:
+    """How an institution or country is named as a speaker: without its article ("the Kremlin" → "Kremlin")."""
+    return _DETERMINERS.sub("", clean(mention))
+
+
+def _role_of(mention: str) -> str:
+    words = _DETERMINERS.sub("", clean(mention)).lower()
+    return words if words and len(words.split()) <= 3 else ""
+
+
+def _looks_like_name(mention: str) -> bool:
+    words = mention.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+

@@ -1,0 +1,238 @@
+"""Figures for territorial claims: the claims map, the timeline and the cumulative claimed area.
+
+Pure functions from frames to plotly figures (no Streamlit). The map needs no internet: it uses
+`map_style="white-bg"` with the bundled oblast boundaries (config/oblasts.geojson) as local GeoJSON
+layers, so no tile, style or topojson is fetched, in the browser or in kaleido's image export.
+"""
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import places
+from components import style
+
+NO_CLAIMS = "No claims for these filters"
+NO_PLACED = "No claims with a known place for these filters"
+# Claim types that say a party gained ground; their areas add up to what the party claims to hold.
+GAINS = ("annexed", "captured", "reclaimed")
+AREA_TYPES = ("oblast", "region")
+UKRAINE_VIEW = dict(center=dict(lat=48.4, lon=31.2), zoom=4.3)
+LAND, BORDER = "#F4F1EA", "#9A9A9A"
+# What a map point's customdata holds (layout.meta["keys"]), so a click finds the claims behind it.
+KEYS = ("party", "claim", "place")
+
+
+def _wrap(text: str, width: int = 90) -> str:
+    """Evidence for a hover label: escaped (it is article text, never markup) and wrapped."""
+    return "<br>".join(textwrap.wrap(html.escape(str(text)), width)) or "—"
+
+
+def _evidence(rows: pd.DataFrame, limit: int = 3) -> str:
+    lines = []
+    for row in rows.head(limit).itertuples():
+        when = f"{row.date}: " if isinstance(row.date, str) and row.date else ""
+        lines.append(f"{html.escape(when)}“{_wrap(row.evidence)}”")
+    more = len(rows) - limit
+    return "<br><br>".join(lines) + (f"<br>… and {more} more" if more > 0 else "")
+
+
+def placed(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims with a resolved place and coordinates (the rest stay in tables, off the map)."""
+    has_place = claims["place"].fillna("").astype(str).str.len() > 0
+    return claims[has_place & claims["lat"].notna() & claims["lon"].notna()]
+
+
+def _base_layers() -> list[dict]:
+    shapes = places.boundaries()
+    return [
+        dict(sourcetype="geojson", source=shapes, type="fill", color=LAND, below="traces"),
+        dict(sourcetype="geojson", source=shapes, type="line", color=BORDER, line=dict(width=0.8), below="traces"),
+    ]
+
+
+def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title: str = "Territorial claims") -> go.Figure:
+    """Places coloured by claim type (fill) and party (ring), sized by the number of claims; oblast-level
+    claims shade the oblast in the claim type's colour. Hover shows the evidence sentences."""
+    if claims.empty:
+        return style.empty_figure(title, caption, NO_CLAIMS)
+    shown = placed(claims)
+    if shown.empty:
+        return style.empty_figure(title, caption, NO_PLACED)
+    fig = go.Figure()
+    features = {f["properties"]["name"] for f in places.boundaries()["features"]}
+    is_area = shown["place_type"].isin(AREA_TYPES) & shown["place"].isin(features)
+    _shade_oblasts(fig, shown[is_area])
+    _markers(fig, shown[~is_area])
+    fig.update_layout(
+        map=dict(style="white-bg", layers=_base_layers(), **UKRAINE_VIEW),
+        legend=dict(itemsizing="constant"),
+    )
+    fig.update_layout(meta=dict(chart="claims_map", keys=list(KEYS)))
+    fig = style.finish(fig, title, caption, legend_title="Claim — party")
+    # The legend goes under the map so the map keeps the full width of a narrow page.
+    fig.update_layout(margin=dict(l=10, r=10, t=70, b=150),
+                      legend=dict(orientation="h", x=0, y=-0.02, yanchor="top"))
+    return fig
+
+
+def _shade_oblasts(fig: go.Figure, claims: pd.DataFrame) -> None:
+    for (claim, party), rows in claims.groupby(["claim", "party"], sort=True):
+        counts = rows.groupby("place")
+        names = list(counts.groups)
+        colour = style.claim_color(claim)
+        fig.add_trace(go.Choroplethmap(
+            geojson=places.boundaries(), featureidkey="properties.name", locations=names,
+            z=[len(counts.get_group(n)) for n in names], colorscale=[[0, colour], [1, colour]],
+            showscale=False, marker=dict(opacity=0.45, line=dict(color=style.party_color(party), width=2)),
+            name=f"{claim} — {party} (oblast)", legendgroup=f"{claim}-{party}", showlegend=True,
+            text=[f"<b>{html.escape(n)}</b><br>{html.escape(party)} · {claim} · {len(counts.get_group(n))} claim(s)"
+                  f"<br><br>{_evidence(counts.get_group(n))}" for n in names],
+            customdata=[[party, claim, n] for n in names],
+            hovertemplate="%{text}<extra></extra>",
+        ))
+
+
+def _markers(fig: go.Figure, claims: pd.DataFrame) -> None:
+    if claims.empty:
+        return
+    grouped = (
+        claims.groupby(["claim", "party", "place"], sort=True)
+        .agg(lat=("lat", "first"), lon=("lon", "first"), n=("claim_id", "size"), place_type=("place_type", "first"))
+        .reset_index()
+    )
+    biggest = max(int(grouped["n"].max()), 1)
+    for (claim, party), rows in grouped.groupby(["claim", "party"], sort=True):
+        sizes = [12 + 18 * (n / biggest) ** 0.5 for n in rows["n"]]
+        texts = []
+        for row in rows.itertuples():
+            evidence = claims[(claims["claim"] == claim) & (claims["party"] == party) & (claims["place"] == row.place)]
+            approximate = places.precision_of(row.place, row.lat, row.lon) in ("hromada", "raion")
+            where = " · location approximate (centre of its community)" if approximate else ""
+            texts.append(
+                f"<b>{html.escape(row.place)}</b> ({html.escape(str(row.place_type))}){where}<br>"
+                f"{html.escape(party)} · {claim} · {row.n} claim(s)<br><br>{_evidence(evidence)}"
+            )
+        group = f"{claim}-{party}"
+        # The ring (party colour) is drawn under the dot (claim colour): both encodings on one marker.
+        keys = [[party, claim, p] for p in rows["place"]]
+        fig.add_trace(go.Scattermap(
+            lat=rows["lat"], lon=rows["lon"], mode="markers", legendgroup=group, showlegend=False,
+            marker=dict(size=[s + 7 for s in sizes], color=style.party_color(party)), hoverinfo="skip",
+            name=f"{claim} — {party} ring", customdata=keys,
+        ))
+        # Markers only, no text labels: map text needs font glyphs fetched from the internet.
+        fig.add_trace(go.Scattermap(
+            lat=rows["lat"], lon=rows["lon"], mode="markers", legendgroup=group,
+            marker=dict(size=sizes, color=style.claim_color(claim)), text=list(rows["place"]),
+            name=f"{claim} — {party}", customdata=keys, hovertext=texts, hovertemplate="%{hovertext}<extra></extra>",
+        ))
+
+
+def _dated(claims: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    when = pd.to_datetime(claims["date"], errors="coerce")
+    return claims.assign(when=when)[when.notna()], int(when.isna().sum())
+
+
+def _note(fig: go.Figure, text: str) -> go.Figure:
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=1, y=1.06, xanchor="right", showarrow=False,
+                       font=dict(size=12, color="#555555"), name="note")
+    return fig
+
+
+def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
+                    title: str = "Territorial claims over time") -> go.Figure:
+    """One row per claim type, one marker per (date, party), sized by the number of claims; hover shows
+    the places and evidence."""
+    if claims.empty:
+        return style.empty_figure(title, caption, NO_CLAIMS)
+    dated, undated = _dated(claims)
+    if dated.empty:
+        return style.empty_figure(title, caption, f"None of the {undated} claim(s) has a date")
+    fig = go.Figure()
+    order = [c for c in ("annexed", "captured", "reclaimed", "advancing", "contested") if c in set(dated["claim"])]
+    order += sorted(set(dated["claim"]) - set(order))
+    for party, rows in dated.groupby("party", sort=True):
+        cells = rows.groupby(["when", "claim"])
+        keys = list(cells.groups)
+        fig.add_trace(go.Scatter(
+            x=[k[0] for k in keys], y=[k[1] for k in keys], mode="markers", name=party,
+            marker=dict(color=style.party_color(party), size=[10 + 4 * min(len(cells.get_group(k)), 8) for k in keys],
+                        line=dict(width=1, color="white")),
+            hovertext=[
+                f"<b>{html.escape(party)}</b> · {k[1]} · {k[0]:%Y-%m-%d}<br>"
+                f"{html.escape(', '.join(p for p in cells.get_group(k)['place'].fillna('') if p) or 'no place named')}"
+                f"<br><br>{_evidence(cells.get_group(k))}"
+                for k in keys
+            ],
+            customdata=[[party, k[1], f"{k[0]:%Y-%m-%d}"] for k in keys],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ))
+    fig.update_layout(scattermode="group", scattergap=0.5, meta=dict(chart="claims_timeline", keys=["party", "claim", "date"]))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    fig = style.finish(fig, title, caption, x_title="Date", y_title="Claim", legend_title="Party")
+    return _note(fig, f"{undated} undated claim(s) not shown") if undated else fig
+
+
+def area_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claimed km² per party and date (gains only), with the running total: the numbers behind the chart."""
+    gains = claims[claims["claim"].isin(GAINS) & claims["area_km2"].notna()]
+    dated, _ = _dated(gains)
+    if dated.empty:
+        return pd.DataFrame(columns=["party", "date", "km2", "cumulative_km2"])
+    daily = dated.groupby(["party", "when"])["area_km2"].sum().reset_index().sort_values(["party", "when"])
+    daily["cumulative_km2"] = daily.groupby("party")["area_km2"].cumsum()
+    return daily.rename(columns={"area_km2": "km2"}).assign(date=lambda f: f["when"].dt.date.astype(str))[
+        ["party", "date", "km2", "cumulative_km2"]
+    ].reset_index(drop=True)
+
+
+def cumulative_area(claims: pd.DataFrame, reference: pd.DataFrame | None = None, caption: style.Caption | None = None,
+                    reference_name: str = "Reference", title: str = "Claimed area, cumulative") -> go.Figure:
+    """Running total of the km² each party claims to have annexed, captured or reclaimed; an optional
+    reference series (date, km2), e.g. measured area under a party's control, on a second axis."""
+    table = area_table(claims)
+    has_reference = reference is not None and not reference.empty
+    if table.empty and not has_reference:
+        return style.empty_figure(title, caption, "No dated claims with an area for these filters")
+    fig = go.Figure()
+    last = pd.to_datetime(table["date"]).max() if not table.empty else None
+    for party, rows in table.groupby("party", sort=True):
+        x, y, added = list(pd.to_datetime(rows["date"])), list(rows["cumulative_km2"]), list(rows["km2"])
+        if x[-1] < last:  # the total holds until the last date shown, so every party's step is visible
+            x, y, added = x + [last], y + [y[-1]], added + [0.0]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines+markers", name=f"{party} (claimed)",
+            line=dict(shape="hv", color=style.party_color(party), width=3),
+            customdata=added, hovertemplate="%{x|%Y-%m-%d}: +%{customdata:,.0f} km², total %{y:,.0f} km²<extra></extra>",
+        ))
+    if has_reference:
+        ref = reference.sort_values("date")
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(ref["date"]), y=ref["km2"], mode="lines", name=reference_name, yaxis="y2",
+            line=dict(color="#555555", width=2, dash="dot"),
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} km²<extra>" + html.escape(reference_name) + "</extra>",
+        ))
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", showgrid=False))
+    fig = style.finish(fig, title, caption, x_title="Date", y_title="Claimed area (km², cumulative)", legend_title="")
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    if has_reference:
+        # finish() titles every y axis alike; the reference axis says what it measures.
+        fig.update_layout(yaxis2=dict(title=dict(text=f"{reference_name} (km²)")))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    return fig
+
+
+def claims_behind(wanted: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims behind clicked points: each criterion matches on party, claim, place and date."""
+    keep = pd.Series(False, index=claims.index)
+    for item in wanted:
+        match = pd.Series(True, index=claims.index)
+        for key in ("party", "claim", "place", "date"):
+            if key in item:
+                match &= claims[key].fillna("") == item[key]
+        keep |= match.fillna(False)
+    return claims[keep]

@@ -1,0 +1,162 @@
+"""Territorial claims: types, the gaining party, places, areas, dates, statements, and the seed."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import claims
+from analysis.tables import SCHEMA
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_05edefcea0b3be8d.txt"
+
+
+def extract(text, published="2023-06-15", statements=None):
+    return claims.extract({"article_id": "art1", "text": text, "published": published}, statements)
+
+
+def one(frame, **where):
+    rows = frame
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, f"expected one claim with {where}, got\n{frame[['party', 'claim', 'place']]}"
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize("text, claim, party, place", [
+    ("Russia formally annexed Crimea after a sham vote.", "annexed", "Russia", "Crimea"),
+    ("Russian troops captured Lyman after weeks of shelling.", "captured", "Russia", "Lyman"),
+    ("Ukrainian forces liberated Izyum on Saturday.", "reclaimed", "Ukraine", "Izium"),
+    ("Kupiansk was recaptured by Ukrainian troops.", "reclaimed", "Ukraine", "Kupiansk"),
+    ("Ukrainian units are advancing towards Melitopol.", "advancing", "Ukraine", "Melitopol"),
+    ("Wagner fighters and Russian units are fighting for Bakhmut.", "contested", "Russia", "Bakhmut"),
+    ("Severodonetsk fell to Russian forces.", "captured", "Russia", "Sievierodonetsk"),
+    ("Crimea was annexed by Russia.", "annexed", "Russia", "Crimea"),
+    ("The Kremlin said Kherson had now become part of Russia.", "annexed", "Russia", "Kherson"),
+    ("Civilians fled the Russian-occupied city of Melitopol.", "captured", "Russia", "Melitopol"),
+])
+def test_each_claim_type_with_the_gaining_party(text, claim, party, place):
+    row = one(extract(text), claim=claim)
+    assert (row["party"], row["place"]) == (party, place)
+
+
+def test_the_claimant_is_the_party_that_gains_not_the_one_that_loses():
+    found = extract("Ukraine retook Kherson from Russia in November.")
+    row = one(found, claim="reclaimed")
+    assert row["party"] == "Ukraine" and row["place"] == "Kherson"
+
+
+def test_a_sentence_listing_several_places_gives_one_claim_each():
+    found = extract("Ukrainian forces liberated Balakliia, Izium and Kupiansk.")
+    assert sorted(found["place"]) == ["Balakliia", "Izium", "Kupiansk"]
+    assert set(found["party"]) == {"Ukraine"} and set(found["claim"]) == {"reclaimed"}
+    assert found["claim_id"].is_unique
+
+
+@pytest.mark.parametrize("phrase, km2", [
+    ("more than 4000 square kilometres", 4000.0), ("12,000 km²", 12000.0), ("6,000 sq km", 6000.0),
+    ("1,500 sq mi", 3884.982), ("500 square miles", 1294.994), ("3 thousand square kilometers", 3000.0),
+])
+def test_areas_become_square_kilometres(phrase, km2):
+    row = one(extract(f"Ukraine has liberated {phrase} of territory."), claim="reclaimed")
+    assert row["area_km2"] == pytest.approx(km2, rel=1e-4)
+    assert row["place"] == ""  # an area with no place named stays off the map
+
+
+def test_area_with_one_place_is_attached_to_it():
+    row = one(extract("Ukraine liberated 500 km² in the Kharkiv region."), claim="reclaimed")
+    assert row["place"] == "Kharkiv Oblast" and row["place_type"] == "oblast" and row["area_km2"] == 500
+
+
+def test_a_claim_with_no_resolvable_place_is_kept_without_coordinates():
+    found = extract("Russian forces captured several villages near Zzyzxgrad.")
+    row = one(found, claim="captured")
+    assert row["party"] == "Russia" and row["place"] == "" and pd.isna(row["lat"]) and pd.isna(row["lon"])
+
+
+def test_a_cue_without_place_area_or_territory_makes_no_claim():
+    assert extract("Experts were surprised by the counter-offensive against Russia.").empty
+    assert extract("The talks took place in Istanbul.").empty
+
+
+def test_stated_date_is_resolved_against_the_article_date():
+    found = extract("Ukraine said it had liberated Lyman on October 1.", published="2022-10-04")
+    assert one(found, claim="reclaimed")["date"] == "2022-10-01"
+    found = extract("Ukraine said it had liberated Lyman on Saturday.", published="2022-10-04")
+    assert one(found, claim="reclaimed")["date"] == "2022-10-01"
+    found = extract("Russian forces captured Lyman on 26 May 2022.", published="2023-01-10")
+    assert one(found, claim="captured")["date"] == "2022-05-26"
+    found = extract("Russian forces captured Lyman.", published="2022-05-27")
+    assert one(found, claim="captured")["date"] == "2022-05-27"
+
+
+def test_claims_inside_a_statement_carry_its_id_and_we_means_the_speaker():
+    text = 'Zelenskyy said: "We have liberated Kupiansk." Russia captured Lyman in May.'
+    start = text.index('"') + 1
+    statements = pd.DataFrame({
+        "statement_id": ["s1"], "start": [start], "end": [text.index('"', start)], "party": ["Ukraine"],
+    })
+    found = extract(text, statements=statements)
+    quoted = one(found, place="Kupiansk")
+    assert quoted["statement_id"] == "s1" and quoted["party"] == "Ukraine" and quoted["claim"] == "reclaimed"
+    assert one(found, place="Lyman")["statement_id"] == ""
+
+
+def test_output_follows_the_contract_and_ids_are_stable():
+    text = "Russian troops captured Lyman."
+    first, second = extract(text), extract(text)
+    assert list(first.columns) == list(SCHEMA["claims"])
+    assert first["claim_id"].tolist() == second["claim_id"].tolist()
+    row = first.iloc[0]
+    assert text[row["start"]:row["end"]] == row["evidence"]
+    assert extract("").empty and list(extract("").columns) == list(SCHEMA["claims"])
+
+
+def test_seed_claims():
+    text = SEED.read_text(encoding="utf-8")
+    found = claims.extract({"article_id": "seed", "text": text, "published": ""}, None)
+    izium, kupiansk = one(found, place="Izium"), one(found, place="Kupiansk")
+    for row in (izium, kupiansk):
+        assert (row["party"], row["claim"]) == ("Ukraine", "reclaimed")
+        assert "4000 square kilometres" in row["evidence"]
+    kherson = one(found, place="Kherson Oblast")
+    assert (kherson["party"], kherson["claim"]) == ("Ukraine", "advancing")
+    area = one(found, area_km2=4000.0)
+    assert (area["party"], area["claim"]) == ("Ukraine", "reclaimed")
+    # The four annexed territories are not named: the annexation is kept, but placed nowhere.
+    annexed = found[found["claim"] == "annexed"]
+    assert len(annexed) and set(annexed["party"]) == {"Russia"} and set(annexed["place"]) == {""}
+    assert set(found["place"]) - {""} == {"Izium", "Kupiansk", "Kherson Oblast"}
+
+
+def test_contested_places_pair_both_sides_with_their_evidence():
+    text = ("Russian forces captured Lyman in May. "
+            "Months later Ukrainian troops liberated Lyman. Ukrainian troops liberated Izium.")
+    table = claims.contested(extract(text, published="2022-10-02"))
+    assert table["place"].tolist() == ["Lyman"]
+    row = table.iloc[0]
+    assert {row["party_a"], row["party_b"]} == {"Russia", "Ukraine"}
+    assert "captured Lyman" in (row["evidence_a"] + row["evidence_b"])
+    assert "liberated Lyman" in (row["evidence_a"] + row["evidence_b"])
+
+
+def test_reference_series_reads_good_files_and_names_bad_ones():
+    good = claims.read_reference(b"date,km2\n2022-09-01,124000\n2022-10-01,\"110,000\"\n", "ref.csv")
+    assert good["km2"].tolist() == [124000.0, 110000.0] and good["date"].tolist() == ["2022-09-01", "2022-10-01"]
+    with pytest.raises(ValueError, match=r"ref\.csv: needs a 'date' column"):
+        claims.read_reference(b"day,value\n1,2\n", "ref.csv")
+    with pytest.raises(ValueError, match=r"bad\.csv: 1 row\(s\) lack a valid date or km² value \(first at line 3\)"):
+        claims.read_reference(b"date,km2\n2022-09-01,5\nsoon,7\n", "bad.csv")
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands of residents took refuge in Kyiv.",               # "took" without a place after it
+    "Russia wants to capture Kharkiv.",                         # an intention, not a claim
+    "Ukrainian troops captured two tanks near Izium.",          # equipment, not ground
+    "Five invaders were captured near Lyman.",                  # people, not ground
+    "In 1943 the Red Army liberated Kharkiv.",                  # history
+    "The soldiers were fighting for common values.",            # no place fought for
+    "Babyn Yar is a special part of Kyiv.",                     # Kyiv the city, not the state
+    "Step by step, we are moving forward.",                     # a village called Step
+])
+def test_sentences_that_make_no_territorial_claim(text):
+    assert extract(text).empty, extract(text)[["party", "claim", "place"]]

@@ -1,0 +1,78 @@
+"""Speaker resolution: variants merged, pronouns and titles to the last compatible named speaker,
+surnames to the full name the article gave, coordinated subjects split by party."""
+from __future__ import annotations
+
+from analysis.speakers import SpeakerBook, split_coordination
+from analysis.statements import extract
+
+
+def speakers(text: str, published: str = "2023-06-01") -> list[tuple[str, str]]:
+    frame = extract({"article_id": "s", "text": text, "published": published, "author": ""})
+    return list(zip(frame["speaker"], frame["party"]))
+
+
+def test_variants_merge_to_one_canonical_name():
+    book = SpeakerBook()
+    names = {book.resolve(m)[0].name for m in
+             ["Zelenskyy", "Zelensky", "Zelenskiy", "Volodymyr Zelenskyy", "Ukraine's president",
+              "the Ukrainian President"]}
+    assert names == {"Volodymyr Zelenskyy"}
+
+
+def test_pronoun_resolves_to_the_last_named_speaker():
+    text = ("Dmitry Peskov said the talks had stalled because of Kyiv. "
+            "He added that Moscow was still open to proposals from Ankara.")
+    assert speakers(text) == [("Dmitry Peskov", "Russia"), ("Dmitry Peskov", "Russia")]
+
+
+def test_she_skips_a_man_named_in_between():
+    text = ("Annalena Baerbock said Germany would send more shells to Kyiv. "
+            "Boris Pistorius confirmed that the tanks were ready. "
+            "She said that the decision had been agreed with Paris.")
+    assert speakers(text)[-1] == ("Annalena Baerbock", "Germany")
+
+
+def test_bare_title_resolves_to_the_last_speaker_holding_it():
+    text = ('Vladimir Putin declared that the four regions now belonged to Russia. '
+            '"This is the will of millions of people," the President said.')
+    assert speakers(text)[-1] == ("Vladimir Putin", "Russia")
+
+
+def test_title_naming_one_person():
+    assert speakers('"Nobody is planning a new offensive," the Kremlin spokesman said.') == [("Dmitry Peskov", "Russia")]
+
+
+def test_surname_takes_the_full_name_given_earlier():
+    text = ("Olena Kovalenko, a Ukrainian volunteer, said the convoy had reached Kherson. "
+            "Kovalenko said more trucks would follow next week.")
+    result = speakers(text)
+    assert result[0][0] == result[1][0] == "Olena Kovalenko"
+    assert result[0][1] == "Ukraine"  # from the apposition
+
+
+def test_unknown_person_has_unknown_party():
+    assert speakers("Marta Lindqvist said the report would be published in May.") == [("Marta Lindqvist", "Unknown")]
+
+
+def test_previous_sentence_quote_goes_on_with_its_speaker():
+    text = ('Ursula von der Leyen spoke in Strasbourg.\n\n"We will not waver in our support," she said.\n\n'
+            '"Ukraine belongs in our European family, and we will welcome it."')
+    result = speakers(text)
+    assert result[-1] == ("Ursula von der Leyen", "European Union")
+
+
+def test_split_coordination():
+    assert split_coordination("Kyiv and the West") == ["Kyiv", "the West"]
+    assert split_coordination("Paris, Berlin and Rome") == ["Paris", "Berlin", "Rome"]
+    assert split_coordination("Dmitry Peskov") == ["Dmitry Peskov"]
+
+
+def test_institution_with_and_in_its_name_is_not_split():
+    book = SpeakerBook()
+    found = book.resolve("the National Security and Defence Council")
+    assert [(s.party) for s in found] == ["Ukraine"]
+
+
+def test_multi_party_subject_in_a_sentence():
+    text = "Berlin and Paris welcomed the ceasefire proposal as a first step toward talks."
+    assert sorted(p for _, p in speakers(text)) == ["France", "Germany"]

@@ -1,0 +1,287 @@
+"""Statement extraction: every quote layout, reported speech per cue family, transcript turns, author
+documents, multi-party subjects and the seed article. All sentences are written for these tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.statements import extract, find_quotes, statement_id
+from analysis.tables import SCHEMA
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_05edefcea0b3be8d.txt"
+
+
+def run(text: str, author: str = "", published: str = "2023-03-01", article_id: str = "t") -> pd.DataFrame:
+    frame = extract({"article_id": article_id, "title": "t", "published": published, "source": "", "url": "",
+                     "author": author, "text": text, "origin": "test"})
+    # the contract: columns, and text exactly the article's characters
+    assert list(frame.columns) == list(SCHEMA["statements"])
+    for row in frame.itertuples():
+        assert text[row.start:row.end] == row.text
+    return frame
+
+
+def one(frame: pd.DataFrame, words: str) -> pd.Series:
+    rows = frame[frame["text"].str.contains(words, regex=False)]
+    assert len(rows) >= 1, f"no statement contains {words!r}: {frame[['text', 'speaker']].to_dict('records')}"
+    return rows.iloc[0]
+
+
+# -- direct quotes -----------------------------------------------------------------------------------
+def test_straight_double_quote_with_cue_after():
+    text = 'The talks stalled again. "We are not going to give up a single village," Zelenskyy said on Monday.'
+    row = one(run(text), "single village")
+    assert row["kind"] == "direct"
+    assert row["text"] == "We are not going to give up a single village"
+    assert row["speaker"] == "Volodymyr Zelenskyy" and row["party"] == "Ukraine" and row["cue"] == "said"
+
+
+def test_curly_quote_with_inverted_cue():
+    text = "\u201cThe shelling of the plant must stop at once,\u201d said Rafael Grossi after the visit."
+    row = one(run(text), "shelling of the plant")
+    assert row["kind"] == "direct" and row["speaker"] == "Rafael Grossi" and row["party"] == "United Nations"
+
+
+def test_british_single_quotes():
+    text = "\u2018We won\u2019t let the grain deal collapse without a fight,\u2019 the Turkish President told reporters."
+    row = one(run(text), "grain deal")
+    assert row["text"].startswith("We won\u2019t let")
+    assert row["kind"] == "direct" and row["party"] == "Turkey"
+    assert row["speaker"] == "Recep Tayyip Erdo\u011fan"
+
+
+def test_split_quote_around_the_cue_gives_both_halves_to_the_speaker():
+    text = ('"Our forces are holding the line," Dmitry Peskov said, "and the operation will continue '
+            'until its goals are met."')
+    frame = run(text)
+    first, second = one(frame, "holding the line"), one(frame, "operation will continue")
+    assert first["speaker"] == second["speaker"] == "Dmitry Peskov"
+    assert first["party"] == second["party"] == "Russia"
+    assert "Peskov said" not in first["text"] and "Peskov said" not in second["text"]
+
+
+def test_quote_running_over_two_paragraphs_is_one_statement():
+    text = ('Sergei Lavrov spoke for an hour. He said: "The West has chosen confrontation over dialogue.\n\n'
+            '"We did not start this crisis, and we will not be lectured about how to end it."\n\n'
+            'The meeting ended without a statement.')
+    frame = run(text)
+    row = one(frame, "chosen confrontation")
+    assert "will not be lectured" in row["text"]
+    assert "meeting ended" not in row["text"]
+    assert row["speaker"] == "Sergei Lavrov"
+
+
+def test_colon_introduced_quote():
+    text = 'Ursula von der Leyen put it plainly: "Europe will stand with Ukraine for as long as it takes."'
+    row = one(run(text), "as long as it takes")
+    assert row["kind"] == "direct" and row["party"] == "European Union"
+    assert row["speaker"] == "Ursula von der Leyen"
+
+
+def test_dash_attributed_quote():
+    text = ("\u201cThe counteroffensive has only just begun.\u201d \u2013 Foreign Minister Dmytro Kuleba\n\n"
+            "Analysts were more cautious.")
+    row = one(run(text), "counteroffensive")
+    assert row["speaker"] == "Dmytro Kuleba" and row["party"] == "Ukraine"
+
+
+def test_unbalanced_quote_stays_in_its_paragraph():
+    text = ('Jens Stoltenberg said: "Allies will send more air defence systems.\n\n'
+            'Separately, the Pentagon announced a new aid package worth $400 million for Kyiv.\n\n'
+            'Markets barely moved.')
+    frame = run(text)
+    quote = one(frame, "air defence")
+    assert "Pentagon" not in quote["text"] and "Markets" not in quote["text"]
+    assert quote["speaker"] == "Jens Stoltenberg"
+    aid = one(frame, "new aid package")
+    assert aid["party"] == "United States" and aid["kind"] == "reported"
+
+
+def test_stray_quote_mark_does_not_crash_or_swallow():
+    text = 'He said the figure was 5" too short.\n"\n\nOfficials in Kyiv said repairs would take a week.'
+    frame = run(text)
+    assert one(frame, "repairs would take a week")["party"] == "Ukraine"
+
+
+def test_scare_quotes_are_not_statements():
+    text = ('Moscow staged votes in which the regions allegedly "chose" to join Russia. '
+            'The so-called "referendums" were held at gunpoint.')
+    frame = run(text)
+    assert not (frame["text"] == "chose").any()
+    assert not (frame["text"] == "referendums").any()
+    assert not (frame["kind"] == "direct").any()
+
+
+def test_short_quote_inside_reported_speech_belongs_to_the_clause():
+    text = 'Kuleba said the proposal was "dead on arrival" and would not be discussed.'
+    frame = run(text)
+    assert not (frame["kind"] == "direct").any()
+    row = one(frame, "dead on arrival")
+    assert row["kind"] == "reported" and row["speaker"] == "Dmytro Kuleba"
+
+
+# -- reported speech -------------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence, cue, party", [
+    ("Antony Blinken said that Washington would keep supplying ammunition to Ukraine.", "said", "United States"),
+    ("Olaf Scholz announced that Germany will deliver a second Patriot battery.", "announced", "Germany"),
+    ("Maria Zakharova warned that any strike on Crimea would bring a harsh response.", "warned", "Russia"),
+    ("Emmanuel Macron insisted that no option could be ruled out in the future.", "insisted", "France"),
+    ("The Kremlin denied that its troops had shelled the railway station in Kramatorsk.", "denied", "Russia"),
+    ("Beijing rejected the accusations, calling them groundless attempts to smear China.", "rejected", "China"),
+    ("Antonio Guterres believes that a negotiated settlement is still possible this year.", "believes",
+     "United Nations"),
+    ("Kyrylo Budanov accused Moscow of preparing a provocation at the nuclear plant.", "accused", "Ukraine"),
+])
+def test_reported_speech_per_cue_family(sentence, cue, party):
+    frame = run(sentence)
+    reported = frame[frame["kind"] == "reported"]
+    assert len(reported) >= 1
+    row = reported.iloc[0]
+    assert row["cue"] == cue and row["party"] == party
+    assert row["start"] > 0  # the speaker and cue are not part of what was said
+
+
+def test_according_to():
+    text = "Russian troops withdrew from the west bank of the Dnipro overnight, according to the Ukrainian General Staff."
+    row = one(run(text), "withdrew from the west bank")
+    assert row["cue"] == "according to" and row["party"] == "Ukraine"
+    assert "according" not in row["text"]
+
+
+def test_passive_without_agent_names_no_speaker():
+    frame = run("It was announced on Tuesday that the bridge would reopen after repairs.")
+    assert frame.empty
+
+
+# -- several parties -------------------------------------------------------------------------------
+def test_coordinated_subject_gives_one_row_per_party():
+    text = "Kyiv and Washington condemned the strike on the dam as a deliberate act of terror."
+    frame = run(text)
+    assert sorted(frame["party"]) == ["Ukraine", "United States"]
+    assert frame["start"].nunique() == 1 and frame["statement_id"].nunique() == 2
+
+
+def test_statement_ids_are_stable_and_depend_on_party():
+    text = "Kyiv and the West rejected the vote, calling it a sham staged under occupation."
+    first, second = run(text), run(text)
+    assert list(first["statement_id"]) == list(second["statement_id"])
+    row = first.iloc[0]
+    assert row["statement_id"] == statement_id("t", row["start"], row["end"], row["party"])
+
+
+# -- transcript turns ------------------------------------------------------------------------------
+def test_named_transcript_turns():
+    text = ("Vladimir Putin: Good afternoon, colleagues. We will discuss the harvest today.\n"
+            "The figures are better than last year.\n"
+            "Mikhail Mishustin: Mr President, the harvest reached a record level.\n"
+            "Vladimir Putin: Thank you. Let us move to exports.")
+    frame = run(text)
+    turns = frame[frame["kind"] == "turn"]
+    assert len(turns) == 3
+    assert list(turns["speaker"]) == ["Vladimir Putin", "Mikhail Mishustin", "Vladimir Putin"]
+    assert "better than last year" in turns.iloc[0]["text"]  # a turn runs over the paragraphs that follow it
+    assert not turns.iloc[0]["text"].startswith("Vladimir Putin")
+    assert set(turns["party"]) == {"Russia"}
+
+
+def test_question_and_answer_turns():
+    text = ("Q: Will there be another round of talks in Istanbul?\n"
+            "A: Only if the other side is ready to withdraw its troops.\n"
+            "Q: And if it is not?\n"
+            "A: Then we will continue to defend our land.")
+    frame = run(text, author="Volodymyr Zelenskyy")
+    turns = frame[frame["kind"] == "turn"]
+    assert len(turns) == 4
+    answers = turns[turns["text"].str.startswith(("Only", "Then"))]
+    assert set(answers["speaker"]) == {"Volodymyr Zelenskyy"} and set(answers["party"]) == {"Ukraine"}
+    questions = turns[turns["text"].str.endswith("?")]
+    assert set(questions["party"]) == {"Unknown"}
+
+
+def test_a_dateline_is_not_a_turn():
+    frame = run("KYIV: Air raid sirens sounded across the capital on Sunday morning.")
+    assert not (frame["kind"] == "turn").any()
+
+
+# -- documents by their speaker --------------------------------------------------------------------
+def test_author_paragraphs_are_the_authors_and_quotes_keep_their_speaker():
+    text = ("Good evening, fellow citizens. Today our defenders liberated two more villages in the south.\n\n"
+            '"We will hold every metre of this land," the brigade commander Petro Marchenko told me today.\n\n'
+            "I thank everyone who helps our army. Glory to Ukraine!")
+    frame = run(text, author="Volodymyr Zelenskyy")
+    own = frame[frame["speaker"] == "Volodymyr Zelenskyy"]
+    assert set(own["kind"]) == {"turn"} and set(own["party"]) == {"Ukraine"}
+    assert any("liberated two more villages" in t for t in own["text"])
+    assert any("I thank everyone" in t for t in own["text"])
+    quote = one(frame, "hold every metre")
+    assert quote["speaker"] == "Petro Marchenko" and quote["kind"] == "direct"
+    assert not any("hold every metre" in t for t in own["text"])
+
+
+# -- robustness ------------------------------------------------------------------------------------
+def test_empty_and_quote_only_texts():
+    assert run("").empty
+    run('"')
+    run("\u201c\u201c\u201d\u201d '' ' \u2018")
+
+
+def test_find_quotes_pairs_marks_per_paragraph():
+    text = 'A "b c d" e.\nF \u201cg h i\nI \u2018j k l\u2019 m.'
+    quotes = find_quotes(text)
+    contents = [text[q.start:q.end] for q in quotes]
+    assert "b c d" in contents
+    assert "g h i" in contents  # unclosed: ends with its paragraph
+    assert "j k l" in contents
+
+
+# -- the seed --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed() -> pd.DataFrame:
+    raw = SEED.read_text(encoding="utf-8")
+    _, _, body = raw.partition("\n")
+    return run(body.strip(), published="2022-10-04", article_id="seed")
+
+
+def test_seed_zelenskyy_quote(seed):
+    row = one(seed, "does not know what dignity and honesty are")
+    assert row["kind"] == "direct" and row["speaker"] == "Volodymyr Zelenskyy" and row["party"] == "Ukraine"
+    assert row["text"].endswith("with another president of Russia")
+
+
+def test_seed_talks_impossible(seed):
+    rows = seed[seed["text"].str.contains("impossible")]
+    assert len(rows) >= 1 and set(rows["party"]) == {"Ukraine"}
+
+
+def test_seed_putin_declaration(seed):
+    row = one(seed, "four occupied Ukrainian territories were now part of Russia")
+    assert row["speaker"] == "Vladimir Putin" and row["party"] == "Russia" and row["cue"] == "declared"
+
+
+def test_seed_kyiv_and_the_west_reject_the_referendum(seed):
+    rows = seed[seed["text"].str.contains("calling it a fraud")]
+    assert sorted(rows["party"]) == ["Ukraine", "the West"]
+    assert set(rows["text"]) == {"the referendum, calling it a fraud that was held under duress."}
+    assert set(rows["cue"]) == {"rejected"}
+
+
+def test_seed_scare_quote_choose_is_no_statement(seed):
+    assert not (seed["text"].str.strip('"') == "choose").any()
+    assert not seed["text"].str.fullmatch(r'\W*choose\W*').any()
+
+
+def test_wire_dateline_is_not_the_speaker():
+    text = "KYIV, March 3 (Reuters) - Ukraine's military said its forces had pulled back from two villages."
+    row = one(run(text), "pulled back")
+    assert row["party"] == "Ukraine" and "KYIV" not in row["speaker_mention"].upper().split()
+
+
+def test_missing_fields_from_a_typed_frame():
+    import numpy as np
+
+    frame = extract({"article_id": "m", "text": "Dmitry Peskov said the summit would not take place this year.",
+                     "author": pd.NA, "published": np.nan, "title": None})
+    assert frame.iloc[0]["party"] == "Russia"
+    assert extract({"article_id": "m", "text": pd.NA}).empty
