@@ -11,12 +11,12 @@ from components.filters import sidebar_filters
 st.set_page_config(page_title="Parley", page_icon=":material/newspaper:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True, url_path="overview"),
-    st.Page("pages/statements.py", title="Statements", icon=":material/forum:", url_path="statements"),
-    st.Page("pages/positions.py", title="Positions", icon=":material/explore:", url_path="positions"),
-    st.Page("pages/territory.py", title="Territory", icon=":material/map:", url_path="territory"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/folder_open:", url_path="sources"),
-    st.Page("pages/export.py", title="Export", icon=":material/archive:", url_path="export"),
+    st.Page("views/overview.py", title="Overview", icon=":material/home:", default=True, url_path="overview"),
+    st.Page("views/statements.py", title="Statements", icon=":material/forum:", url_path="statements"),
+    st.Page("views/positions.py", title="Positions", icon=":material/explore:", url_path="positions"),
+    st.Page("views/territory.py", title="Territory", icon=":material/map:", url_path="territory"),
+    st.Page("views/sources.py", title="Sources", icon=":material/folder_open:", url_path="sources"),
+    st.Page("views/export.py", title="Export", icon=":material/archive:", url_path="export"),
 ]
 
 page = st.navigation(PAGES)

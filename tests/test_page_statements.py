@@ -41,7 +41,7 @@ def statements_app():
     from components import data, filters
 
     filters.sidebar_filters(data.tables())
-    runpy.run_path(str(Path("pages") / "statements.py"))
+    runpy.run_path(str(Path("views") / "statements.py"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "territory.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "territory.py")
 
 
 @pytest.fixture

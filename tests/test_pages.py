@@ -50,7 +50,7 @@ def test_overview_counts_what_the_store_holds(db):
 
 def test_sources_paste_adds_an_article_and_reports_it(db):
     fill(db)
-    at = AppTest.from_file("../pages/sources.py", default_timeout=240).run()
+    at = AppTest.from_file("../views/sources.py", default_timeout=240).run()
     assert not at.exception
     at.text_area[0].input("Front line report\nUkrainian forces recaptured Izium on Saturday, the general staff said.")
     at.button[1].click().run()  # the paste form's submit button
@@ -63,7 +63,7 @@ def test_sources_paste_adds_an_article_and_reports_it(db):
 
 def test_sources_rejects_empty_paste_and_keeps_the_store(db):
     fill(db)
-    at = AppTest.from_file("../pages/sources.py", default_timeout=60).run()
+    at = AppTest.from_file("../views/sources.py", default_timeout=60).run()
     at.button[1].click().run()
     assert at.dataframe[0].value["result"].tolist() == ["rejected"]
     assert "Nothing was pasted" in at.dataframe[0].value["details"][0]

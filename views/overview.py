@@ -12,7 +12,7 @@ tables = data.tables()
 articles = tables["articles"]
 if articles.empty:
     st.info("No articles yet. Add files or paste text on the Sources page.")
-    st.page_link("pages/sources.py", label="Go to Sources", icon=":material/folder_open:")
+    st.page_link("views/sources.py", label="Go to Sources", icon=":material/folder_open:")
     st.stop()
 
 f = current()
@@ -32,14 +32,14 @@ with left:
     by_party = (statements.groupby("party", dropna=False).agg(statements=("statement_id", "count"),
                 speakers=("speaker", "nunique")).sort_values("statements", ascending=False).reset_index())
     st.dataframe(by_party, hide_index=True, width="stretch")
-    st.page_link("pages/statements.py", label="Read the statements", icon=":material/forum:")
+    st.page_link("views/statements.py", label="Read the statements", icon=":material/forum:")
 with right:
     st.subheader("Claims by party and type")
     if claims.empty:
         st.caption("No territorial claims in these articles.")
     else:
         st.dataframe(pd.crosstab(claims["party"], claims["claim"]), width="stretch")
-    st.page_link("pages/territory.py", label="See the map", icon=":material/map:")
+    st.page_link("views/territory.py", label="See the map", icon=":material/map:")
 
 stances = tables["stances"]
 if stances.empty and not statements.empty:

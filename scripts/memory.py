@@ -1,0 +1,210 @@
+"""Peak memory of the dashboard as a hosted instance sees it: `streamlit run dashboard.py` with a fresh store,
+one browser session that waits for the seed to be analysed (both models loaded), opens Positions, and
+(unless --no-export) builds the Export page's ZIP, which starts kaleido's Chromium under the server.
+
+Prints the peak resident memory (RSS) of the streamlit process and all its children, sampled every
+0.2 s from /proc, and the peak proportional set size (PSS, shared pages split between processes), which
+is closer to what a container's memory limit counts. Linux only.
+
+    python scripts/memory.py [--no-export] [--hide torch] [--limit-mb 1536]
+
+`--hide torch` makes `import torch` fail in the server, as on the hosted install (requirements.txt has no
+torch), so the figure is the hosted one even on a development machine that has torch installed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync"]
+WAIT_MS = 600_000
+# Installed as sitecustomize.py for the server: packages named in PARLEY_HIDE cannot be found or imported.
+HIDER = """
+import os, sys
+
+# None in sys.modules: `import torch` fails and importlib.util.find_spec("torch") answers None,
+# exactly as when the package is not installed.
+for name in filter(None, os.environ.get("PARLEY_HIDE", "").split(",")):
+    sys.modules[name] = None
+"""
+
+
+def children(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def memory_kb(pid: int, field: str) -> int:
+    source = "smaps_rollup" if field == "Pss" else "status"
+    key = "Pss:" if field == "Pss" else "VmRSS:"
+    try:
+        for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass  # the process ended between listing and reading
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Samples the tree's total RSS and PSS; `phase` names what the browser is doing."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.phase, self.stop = pid, "starting", threading.Event()
+        self.peaks: dict[str, tuple[int, int]] = {}
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            pids = children(self.pid)
+            rss = sum(memory_kb(p, "VmRSS") for p in pids)
+            pss = sum(memory_kb(p, "Pss") for p in pids)
+            old = self.peaks.get(self.phase, (0, 0))
+            self.peaks[self.phase] = (max(old[0], rss), max(old[1], pss))
+            time.sleep(0.2)
+
+
+def chromium() -> str:
+    """The system Chromium (Debian's `chromium` package), never a browser downloaded by Playwright."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        sys.exit("No chromium on PATH: install it (apt-get install chromium) to open a browser session.")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            sys.exit("streamlit exited:\n" + log.read_text()[-3000:])
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("streamlit did not answer within 120 s:\n" + log.read_text()[-3000:])
+
+
+def session(url: str, sampler: Sampler, export: bool) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    def settle(page) -> None:
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT_MS)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        sampler.phase = "seed analysed, models loaded"
+        started = time.time()
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Parley", exact=True).first).to_be_visible(timeout=WAIT_MS)
+        settle(page)
+        print(f"first page (seed analysed) after {time.time() - started:.1f} s", flush=True)
+        sampler.phase = "Positions page"
+        page.goto(url + "/positions")
+        expect(page.get_by_role("heading", name="Positions", exact=True).first).to_be_visible(timeout=WAIT_MS)
+        settle(page)
+        if export:
+            sampler.phase = "Export ZIP (kaleido Chromium)"
+            page.goto(url + "/export")
+            expect(page.get_by_role("heading", name="Export", exact=True).first).to_be_visible(timeout=WAIT_MS)
+            settle(page)
+            started = time.time()
+            page.get_by_role("button", name="Build archive").click()
+            expect(page.get_by_test_id("stDownloadButton").filter(has_text="Download ZIP")).to_be_visible(
+                timeout=WAIT_MS)
+            print(f"ZIP built in {time.time() - started:.1f} s", flush=True)
+        sampler.phase = "idle with session open"
+        time.sleep(3)
+        browser.close()
+
+
+def model_rows(path: Path) -> dict[str, int]:
+    """Rows per table after the session: sentiments and stances prove that both models ran."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "statements", "sentiments", "stances", "claims")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-export", action="store_true", help="skip building the ZIP (no kaleido Chromium)")
+    parser.add_argument("--limit-mb", type=float, default=1536, help="the host's memory limit, for the verdict")
+    parser.add_argument("--hide", action="append", default=[], metavar="PACKAGE",
+                        help="make this package unimportable in the server (e.g. torch, as when hosted)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="parley-memory-") as scratch:
+        port = free_port()
+        log = Path(scratch) / "streamlit.log"
+        env = {**os.environ, "PARLEY_DB": str(Path(scratch) / "parley.duckdb")}
+        if args.hide:
+            (Path(scratch) / "sitecustomize.py").write_text(HIDER)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [scratch, env.get("PYTHONPATH", "")]))
+            env["PARLEY_HIDE"] = ",".join(args.hide)
+            print(f"hidden from the server: {', '.join(args.hide)}", flush=True)
+        with open(log, "w") as out:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                 "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+            sampler = Sampler(server.pid)
+            sampler.start()
+            try:
+                url = f"http://127.0.0.1:{port}"
+                wait_healthy(url, server, log)
+                session(url, sampler, export=not args.no_export)
+            finally:
+                sampler.stop.set()
+                sampler.join()
+                server.terminate()
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+        scored = model_rows(Path(env["PARLEY_DB"]))
+
+    print("rows in the store: " + ", ".join(f"{n} {table}" for table, n in scored.items()))
+    if not scored.get("sentiments") or not scored.get("stances"):
+        print("WARNING: the models scored nothing, so this is not the memory of a session with both models loaded")
+    print(f"{'phase':32} {'peak RSS MB':>12} {'peak PSS MB':>12}")
+    for phase, (rss, pss) in sampler.peaks.items():
+        print(f"{phase:32} {rss / 1024:12.0f} {pss / 1024:12.0f}")
+    peak_rss = max(r for r, _ in sampler.peaks.values()) / 1024
+    peak_pss = max(p for _, p in sampler.peaks.values()) / 1024
+    verdict = "within" if peak_rss <= args.limit_mb else "OVER"
+    print(f"peak RSS of the streamlit process tree: {peak_rss:.0f} MB (PSS {peak_pss:.0f} MB), "
+          f"{verdict} the {args.limit_mb:.0f} MB limit")
+
+
+if __name__ == "__main__":
+    main()

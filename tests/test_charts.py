@@ -1,0 +1,193 @@
+"""Chart builders on small frames written here: right numbers, right colours, a clear empty figure."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from analysis.tables import conform, empty
+from components import charts
+from components.style import NO_DATA, Caption, claim_color, is_empty, party_color
+
+CAPTION = Caption(corpus="Parley · 3 article(s)", filters="Parties: Russia", dates="Dates: 2022-09-30 – 2022-10-20")
+
+
+@pytest.fixture
+def data() -> dict[str, pd.DataFrame]:
+    articles = conform(pd.DataFrame({
+        "article_id": ["a1", "a2", "a3", "a4"],
+        "title": ["One", "Two", "Three", "Undated"],
+        "published": ["2022-09-30", "2022-10-05", "2022-10-20", ""],
+        "source": ["Wire", "Wire", "Daily", "Blog"],
+        "url": ["https://example.org/1", "https://example.org/2", "https://example.org/3", ""],
+        "text": ["x"] * 4,
+    }), "articles")
+    statements = conform(pd.DataFrame({
+        "statement_id": ["s1", "s2", "s3", "s4", "s5", "s6"],
+        "article_id": ["a1", "a1", "a2", "a3", "a3", "a4"],
+        "kind": ["direct"] * 6,
+        "text": ["We will never talk.", "Talks are possible.", "The alliance provokes us.",
+                 "We welcome help.", "No comment.", "Undated words."],
+        "start": [0, 10, 0, 0, 20, 0], "end": [9, 19, 9, 9, 29, 9],
+        "speaker": ["Volodymyr Zelenskyy", "Vladimir Putin", "Vladimir Putin", "Volodymyr Zelenskyy",
+                    "Ana Example", ""],
+        "party": ["Ukraine", "Russia", "Russia", "Ukraine", "Ruritania", "Unknown"],
+    }), "statements")
+    stances = conform(pd.DataFrame({
+        "statement_id": ["s1", "s2", "s3", "s4", "s6"],
+        "target": ["peace talks", "peace talks", "NATO", "NATO", "NATO"],
+        "label": ["against", "favor", "against", "favor", "none"],
+        "score": [0.9, 0.6, 0.8, 0.7, 0.5],
+        "model": ["m"] * 5,
+    }), "stances")
+    sentiments = conform(pd.DataFrame({
+        "statement_id": ["s1", "s2", "s3", "s4", "s5"],
+        "label": ["negative", "neutral", "negative", "positive", "neutral"],
+        "score": [0.8, 0.9, 0.6, 0.7, 0.99],
+        "model": ["m"] * 5,
+    }), "sentiments")
+    return {"articles": articles, "statements": statements, "stances": stances, "sentiments": sentiments}
+
+
+def footer(fig: go.Figure) -> str:
+    return next(a.text for a in fig.layout.annotations if a.name == "footer")
+
+
+def test_party_colours_are_fixed_and_differ():
+    assert party_color("Russia") == party_color("Russia") != party_color("Ukraine")
+    # A party not in config gets a stable fallback colour, never an error or an empty string.
+    assert party_color("Ruritania").startswith("#") and party_color("Ruritania") == party_color("Ruritania")
+    assert party_color("") == party_color(None) == party_color("Unknown")
+    assert claim_color("captured") != claim_color("reclaimed")
+    assert claim_color("no such claim").startswith("#")
+
+
+def test_stance_table_weights_by_confidence(data):
+    two_votes = pd.concat([data["stances"], conform(pd.DataFrame({
+        "statement_id": ["s2"], "target": ["NATO"], "label": ["against"], "score": [0.3], "model": ["m"]}),
+        "stances")])
+    extra = conform(pd.DataFrame({"statement_id": ["s7"], "article_id": ["a2"], "party": ["Russia"]}), "statements")
+    statements = pd.concat([data["statements"], extra])
+    stances = pd.concat([two_votes, conform(pd.DataFrame({
+        "statement_id": ["s7"], "target": ["NATO"], "label": ["favor"], "score": [0.1], "model": ["m"]}), "stances")])
+    table = charts.stance_table(stances, statements).set_index(["party", "target"])
+    cell = table.loc[("Russia", "NATO")]
+    # against 0.8 + 0.3, favor 0.1: shares weighted by score, not by count
+    assert cell["statements"] == 3
+    assert cell["against_share"] == pytest.approx(1.1 / 1.2)
+    assert cell["favor_share"] == pytest.approx(0.1 / 1.2)
+    assert (cell["favor"], cell["against"]) == (1, 2)
+    assert table.loc[("Unknown", "NATO"), "net"] == 0
+
+
+def test_stance_matrix_cells_carry_what_a_click_needs(data):
+    fig = charts.stance_matrix(data["stances"], data["statements"], CAPTION)
+    heat = fig.data[0]
+    assert list(heat.y) == ["Russia", "Ukraine", "Unknown"]
+    assert list(heat.x) == ["NATO", "peace talks"]
+    ukraine_talks = heat.customdata[1][1]
+    assert ukraine_talks[:3] == ["Ukraine", "peace talks", 1]
+    assert heat.z[1][1] == pytest.approx(-1.0)  # one confident "against"
+    assert "0% favor" in heat.text[1][1] and "100% against" in heat.text[1][1] and "n=1" in heat.text[1][1]
+    assert heat.z[0][1] == pytest.approx(1.0)  # Russia favours talks in s2
+    long = charts.stance_matrix(data["stances"].assign(target="annexation of Ukrainian territory by Russia"),
+                                data["statements"])
+    assert list(long.data[0].x) == ["annexation of<br>Ukrainian<br>territory by<br>Russia"]
+    assert long.data[0].customdata[0][0][1] == "annexation of Ukrainian territory by Russia"  # evidence uses the full name
+    clickable = fig.data[1]
+    assert len(clickable.x) == 5 and clickable.customdata[0][:2] == ["Russia", "NATO"]
+    assert fig.layout.meta["keys"] == ["party", "target"]
+    assert fig.layout.title.text == "Stance by party and target"
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    assert footer(fig) == "Parley · 3 article(s) · Parties: Russia · Dates: 2022-09-30 – 2022-10-20"
+
+
+def test_stance_matrix_keeps_the_most_quoted_parties_readable(data):
+    many = pd.concat([data["statements"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}",
+                                                party=f"Party {i:02d}") for i in range(15)])
+    stances = pd.concat([data["stances"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}")
+                         for i in range(15)])
+    # Party 14 gets a second copy of each statement, so it is the most quoted and must stay (alphabetically last).
+    extra = many[many["party"] == "Party 14"].assign(statement_id=lambda f: f["statement_id"] + "-x")
+    stances = pd.concat([stances, data["stances"].assign(statement_id=lambda f: f["statement_id"] + "-14-x")])
+    fig = charts.stance_matrix(stances, pd.concat([many, extra]))
+    assert len(fig.data[0].y) == charts.MATRIX_PARTIES
+    assert "Party 14" in fig.data[0].y
+    assert "most quoted of 15 parties" in fig.layout.title.text
+
+
+def test_sentiment_by_party_uses_party_colours(data):
+    fig = charts.sentiment_by_party(data["sentiments"], data["statements"], CAPTION)
+    bars = fig.data[0]
+    by_party = dict(zip(bars.y, bars.x))
+    assert by_party["Russia"] == pytest.approx((-0.6 + 0.0) / 2)
+    assert by_party["Ukraine"] == pytest.approx((-0.8 + 0.7) / 2)
+    assert by_party["Ruritania"] == 0
+    colours = dict(zip(bars.y, bars.marker.color))
+    assert colours["Russia"] == party_color("Russia") and colours["Ruritania"] == party_color("Ruritania")
+    assert "n=2" in list(bars.text)
+    assert fig.layout.meta["keys"] == ["party"] and bars.customdata[0][0] in by_party
+
+
+def test_sentiment_by_speaker_skips_unnamed_and_caps(data):
+    fig = charts.sentiment_by_speaker(data["sentiments"], data["statements"], CAPTION, top=2)
+    names = list(fig.data[0].y)
+    assert len(names) == 2 and "" not in names
+    assert set(names) == {"Vladimir Putin", "Volodymyr Zelenskyy"}
+    legend = {t.name for t in fig.data[1:]}
+    assert legend == {"Russia", "Ukraine"}
+
+
+def test_statements_over_time_counts_per_party_and_day(data):
+    fig = charts.statements_over_time(data["statements"], data["articles"], CAPTION)
+    lines = {t.name: t for t in fig.data}
+    assert set(lines) == {"Ukraine", "Russia", "Ruritania"}
+    ukraine = dict(zip(pd.to_datetime(lines["Ukraine"].x).date, lines["Ukraine"].y))
+    assert ukraine[pd.Timestamp("2022-09-30").date()] == 1
+    assert ukraine[pd.Timestamp("2022-10-05").date()] == 0  # zero, not a gap
+    assert sum(lines["Russia"].y) == 2
+    assert lines["Russia"].line.color == party_color("Russia")
+    assert fig.layout.meta["freq"] == "D" and fig.layout.meta["undated"] == 1
+    assert any("1 undated" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_stance_over_time_for_target_and_party(data):
+    fig = charts.stance_over_time(data["stances"], data["statements"], data["articles"], "NATO", CAPTION)
+    lines = {t.name: t for t in fig.data}
+    assert set(lines) == {"Russia", "Ukraine"}  # the undated Unknown statement is counted, not drawn
+    assert list(lines["Russia"].y) == [pytest.approx(-1.0)]
+    assert list(lines["Ukraine"].y) == [pytest.approx(1.0)]
+    assert lines["Ukraine"].customdata[0][:3] == ["Ukraine", "2022-10-20", "NATO"]
+    only = charts.stance_over_time(data["stances"], data["statements"], data["articles"], "NATO", CAPTION,
+                                   party="Russia")
+    assert [t.name for t in only.data] == ["Russia"] and "Russia" in only.layout.title.text
+    assert is_empty(charts.stance_over_time(data["stances"], data["statements"], data["articles"], None))
+
+
+def test_long_spans_group_by_week_or_month():
+    days = pd.Series(pd.to_datetime(["2022-01-01", "2022-01-20"]))
+    weeks = pd.Series(pd.to_datetime(["2022-01-01", "2022-09-01"]))
+    months = pd.Series(pd.to_datetime(["2020-01-01", "2023-01-01"]))
+    assert [charts.period_for(s) for s in (days, weeks, months)] == ["D", "W-SUN", "M"]
+
+
+@pytest.mark.parametrize("build", [
+    lambda t: charts.stance_matrix(t["stances"], t["statements"], CAPTION),
+    lambda t: charts.sentiment_by_party(t["sentiments"], t["statements"], CAPTION),
+    lambda t: charts.sentiment_by_speaker(t["sentiments"], t["statements"], CAPTION),
+    lambda t: charts.statements_over_time(t["statements"], t["articles"], CAPTION),
+    lambda t: charts.stance_over_time(t["stances"], t["statements"], t["articles"], "NATO", CAPTION),
+])
+def test_empty_frames_give_a_titled_no_data_figure(build):
+    tables = {name: empty(name) for name in ("articles", "statements", "stances", "sentiments")}
+    fig = build(tables)
+    assert is_empty(fig)
+    assert any(a.text == NO_DATA for a in fig.layout.annotations)
+    assert fig.layout.title.text
+    assert footer(fig).startswith("Parley · 3 article(s)")
+
+
+def test_statements_without_any_date_say_so(data):
+    undated = data["articles"].assign(published="")
+    fig = charts.statements_over_time(data["statements"], undated, CAPTION)
+    assert is_empty(fig) and any("No dated articles" in (a.text or "") for a in fig.layout.annotations)

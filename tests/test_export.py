@@ -1,0 +1,123 @@
+"""Exports: real images rendered by kaleido with the system Chromium, the CSV behind a chart, and the ZIP."""
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import export
+from components.style import Caption, HEIGHT, WIDTH, finish
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+needs_chromium = pytest.mark.skipif(not export.can_render(), reason="no Chromium for kaleido on this machine")
+
+
+def figure(title: str = "Tone by party") -> go.Figure:
+    fig = go.Figure(go.Bar(x=["Russia", "Ukraine"], y=[-0.4, 0.2], marker_color=["#C0392B", "#1F77B4"]))
+    return finish(fig, title, Caption("Parley · 2 article(s)", "Parties: Russia, Ukraine", "Dates: 2022-10-01 – 2022-10-02"),
+                  x_title="Party", y_title="Net tone")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    return struct.unpack(">II", data[16:24])
+
+
+@needs_chromium
+def test_png_is_slide_sized_and_cached(monkeypatch):
+    fig = figure("A chart only this test renders")
+    data = export.image_bytes(fig, "png")
+    assert png_size(data) == (WIDTH * 2, HEIGHT * 2)
+    assert len(data) > 20_000  # a drawn chart, not a blank canvas
+    calls = []
+    monkeypatch.setattr(export, "_kaleido_render", lambda *a, **k: calls.append(1) or b"")
+    assert export.image_bytes(figure("A chart only this test renders"), "png") == data  # same JSON: no re-render
+    assert calls == []
+
+
+@needs_chromium
+def test_svg_and_pdf_carry_title_and_footer():
+    svg = export.image_bytes(figure(), "svg").decode("utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert "Tone by party" in svg and "Parties: Russia, Ukraine" in svg and "2022-10-01" in svg
+    pdf = export.image_bytes(figure(), "pdf")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 2_000
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="png, svg, pdf"):
+        export.render_json(figure().to_json(), "gif")
+
+
+def test_csv_round_trips_with_accents():
+    frame = pd.DataFrame({"speaker": ["Volodymyr Zelenskyy’s aide", "Ömer"], "statements": [3, 1]})
+    data = export.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads the accents right
+    assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").equals(frame)
+
+
+def test_file_names_say_chart_and_filters():
+    assert export.file_name("Stance toward NATO over time", "parties-russia", "png") == \
+        "parley-stance-toward-nato-over-time-parties-russia.png"
+
+
+@needs_chromium
+def test_zip_holds_every_chart_in_each_format_and_the_tables():
+    steps = []
+    tables = {"statements": pd.DataFrame({"statement_id": ["s1"], "text": ["We will win."]}),
+              "chart - tone by party": pd.DataFrame({"party": ["Russia"], "net": [-0.4]})}
+    data = export.zip_bytes({"tone by party": figure(), "statements over time": figure("Statements over time")},
+                            tables, "all", progress=lambda fraction, message: steps.append((fraction, message)))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == [
+        "charts/parley-statements-over-time-all.png", "charts/parley-statements-over-time-all.svg",
+        "charts/parley-tone-by-party-all.png", "charts/parley-tone-by-party-all.svg",
+        "tables/chart-tone-by-party.csv", "tables/statements.csv",
+    ]
+    assert png_size(archive.read("charts/parley-tone-by-party-all.png")) == (WIDTH * 2, HEIGHT * 2)
+    assert b"Statements over time" in archive.read("charts/parley-statements-over-time-all.svg")
+    assert pd.read_csv(archive.open("tables/statements.csv"), encoding="utf-8-sig")["text"].tolist() == ["We will win."]
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(steps) == 7
+
+
+def test_without_chromium_the_zip_says_so_and_keeps_the_tables(monkeypatch):
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    data = export.zip_bytes({"tone by party": go.Figure()}, {"claims": pd.DataFrame({"place": ["Izium"]})})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == ["README.txt", "tables/claims.csv"]
+    assert "No Chromium" in archive.read("README.txt").decode()
+    with pytest.raises(export.NoBrowser):
+        export.render_json(figure("never rendered before").to_json(), "png")
+
+
+def buttons_app():
+    import plotly.graph_objects as go
+    import pandas as pd
+
+    from components.export import export_buttons
+
+    export_buttons(go.Figure(go.Bar(x=[1], y=[2])), "tone by party", pd.DataFrame({"a": [1]}))
+
+
+def test_buttons_offer_every_format_and_render_nothing_until_clicked(monkeypatch):
+    renders = []
+    monkeypatch.setattr(export, "_kaleido_render", lambda *a, **k: renders.append(k) or b"")
+    at = AppTest.from_function(buttons_app, default_timeout=30).run()
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["PNG", "SVG", "PDF", "CSV"]
+    assert [b.proto.disabled for b in buttons] == [not export.can_render()] * 3 + [False]
+    assert renders == []  # images are deferred to the click: drawing the page costs no Chromium time
+
+
+def test_buttons_without_chromium_say_so(monkeypatch):
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    at = AppTest.from_function(buttons_app, default_timeout=30).run()
+    buttons = at.get("download_button")
+    assert [b.proto.disabled for b in buttons] == [True, True, True, False]
+    assert "camera icon" in at.caption[0].value
