@@ -46,37 +46,51 @@ class LoadResult:
     reports: list[FileReport]
 
     def __add__(self, other: "LoadResult") -> "LoadResult":
-        frames = [f for f in (self.articles, other.articles) if len(f)]
-        merged = pd.concat(frames, ignore_index=True) if frames else empty("articles")
-        return LoadResult(conform(merged, "articles"), self.reports + other.reports)
+        return combine([self, other])
 
 
 class LoadError(ValueError):
     """What was wrong with a file, in words for the analyst."""
 
 
-@lru_cache(maxsize=1)
 def settings() -> dict:
+    """config/loading.yaml, re-read when it changes."""
+    return _settings(CONFIG.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _settings(stamp: int) -> dict:
     return yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
 
 
 # -- public entry points ------------------------------------------------------------------------
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     """Files and folders (searched recursively for supported types)."""
-    result = LoadResult(empty("articles"), [])
+    results = []
     for path in map(Path, paths):
         if path.is_dir():
             path = path.resolve()
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
             if not files:
-                result.reports.append(FileReport(str(path), "rejected", "No .txt, .md, .html, .csv or .jsonl files in this folder."))
+                results.append(rejected(str(path), "No .txt, .md, .html, .csv or .jsonl files in this folder."))
             for file in files:  # named from the folder down, so no machine path reaches the origin column
-                result = result + load_file(str(file.relative_to(path.parent)), file.read_bytes())
+                results.append(load_file(str(file.relative_to(path.parent)), file.read_bytes()))
         elif path.is_file():
-            result = result + load_file(str(path), path.read_bytes())
+            results.append(load_file(str(path), path.read_bytes()))
         else:
-            result.reports.append(FileReport(str(path), "rejected", "No such file or folder."))
-    return result
+            results.append(rejected(str(path), "No such file or folder."))
+    return combine(results)
+
+
+def combine(results: list[LoadResult]) -> LoadResult:
+    """Many results as one (a single concat, so thousands of files stay fast)."""
+    frames = [r.articles for r in results if len(r.articles)]
+    merged = pd.concat(frames, ignore_index=True) if frames else empty("articles")
+    return LoadResult(conform(merged, "articles"), [report for r in results for report in r.reports])
+
+
+def rejected(name: str, message: str, warnings: list[str] | None = None) -> LoadResult:
+    return LoadResult(empty("articles"), [FileReport(name, "rejected", message, warnings=warnings or [])])
 
 
 def load_file(name: str, data: bytes) -> LoadResult:
@@ -102,14 +116,14 @@ def load_file(name: str, data: bytes) -> LoadResult:
         else:
             rows = [_read_text(text)]
     except LoadError as error:
-        return LoadResult(empty("articles"), [FileReport(name, "rejected", str(error))])
+        return rejected(name, str(error))
     return _finish(name, rows, warnings)
 
 
 def load_pasted(text: str, title: str = "") -> LoadResult:
     """Text pasted into the dashboard; the first line is the title unless one is given."""
     if not text.strip():
-        return LoadResult(empty("articles"), [FileReport("pasted text", "rejected", "Nothing was pasted.")])
+        return rejected("pasted text", "Nothing was pasted.")
     row = _read_text(text) if not title.strip() else {"title": title.strip(), "text": text.strip()}
     return _finish("pasted text", [row], [])
 
@@ -271,7 +285,7 @@ def _finish(name: str, rows: list[dict], warnings: list[str]) -> LoadResult:
             "origin": name + row.get("_where", ""),
         })
     if not out:
-        return LoadResult(empty("articles"), [FileReport(name, "rejected", "No article text found.", warnings=warnings)])
+        return rejected(name, "No article text found.", warnings)
     frame = conform(pd.DataFrame(out), "articles")
     repeated = frame.duplicated("article_id")
     if repeated.any():

@@ -19,6 +19,10 @@ from analysis.tables import conform
 
 CODE_DIR = Path(__file__).resolve().parent
 CONFIG_DIR = CODE_DIR.parent / "config"
+# What extraction depends on: changing any of these re-analyses stored articles. Chart colours, the
+# evaluator or the store do not.
+EXTRACTION_CODE = ("articles.py", "statements.py", "speakers.py", "parties.py", "claims.py", "places.py", "pipeline.py")
+DISPLAY_ONLY_CONFIG = ("colors.yaml", "oblasts.geojson", "loading.yaml")
 
 Progress = Callable[[float, str], None]
 
@@ -39,7 +43,9 @@ class Summary:
 def pipeline_version() -> str:
     """A hash of the extraction code and every config file: changing either re-analyses stored articles."""
     digest = hashlib.sha1()
-    for path in sorted([*CODE_DIR.glob("*.py"), *CONFIG_DIR.glob("*")]):
+    code = [CODE_DIR / name for name in EXTRACTION_CODE]
+    config = [p for p in CONFIG_DIR.glob("*") if p.name not in DISPLAY_ONLY_CONFIG]
+    for path in sorted(code + config):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -57,7 +63,8 @@ def analyse(
     scorer, notices = load_scorer(use_models)
     summary = Summary(notices=notices)
     version, models_version = versions(scorer)
-    done = store.analysed(version, models_version)
+    # Without models, an article analysed earlier with models is not redone: redoing it would drop its scores.
+    done = store.analysed(version, models_version if scorer else None)
     articles = conform(articles, "articles").drop_duplicates("article_id")
     todo = articles[~articles["article_id"].isin(done)]
     summary.skipped = len(articles) - len(todo)
@@ -82,8 +89,10 @@ def analyse(
 
 def stale(store: Store, use_models: bool = True) -> pd.DataFrame:
     """Stored articles that the current pipeline and models have not analysed (e.g. after an upgrade)."""
+    scorer = load_scorer(use_models)[0]
+    version, models_version = versions(scorer)
     articles = store.read("articles")
-    return articles[~articles["article_id"].isin(store.analysed(*versions(load_scorer(use_models)[0])))]
+    return articles[~articles["article_id"].isin(store.analysed(version, models_version if scorer else None))]
 
 
 def load_scorer(use_models: bool = True) -> tuple[object | None, list[str]]:

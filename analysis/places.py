@@ -172,8 +172,13 @@ def _preference(place: Place) -> tuple:
     return (not admin, place.precision != "settlement", _TYPE_RANK.get(place.type, 9), -place.population)
 
 
-@lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """The gazetteer, re-read when its files change (an edit must not leave a stale one in a running app)."""
+    return _gazetteer(*(path.stat().st_mtime_ns if path.exists() else 0 for path in (PLACES_FILE, SETTINGS_FILE)))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer(*stamps: int) -> Gazetteer:
     return Gazetteer()
 
 

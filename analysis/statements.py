@@ -51,6 +51,8 @@ class Cues:
     not_speakers: frozenset[str]
     scare_max_words: int
     min_reported_words: int
+    argument_preps: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
 
 def _cues(path: Path = CONFIG) -> Cues:
@@ -70,6 +72,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
         if lemma.endswith("y"):
             forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
     forms |= {"said", "told", "wrote", "thought", "knew", "felt", "says"}
+    nouns = {str(v).lower() for v in raw.get("nouns") or []}
+    forms |= nouns | {n + "s" for n in nouns}
     labels = raw.get("turn_labels") or {}
     return Cues(
         lemmas=frozenset(lemmas),
@@ -80,6 +84,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
         not_speakers=frozenset(str(x).lower() for x in raw.get("not_speakers") or []),
         scare_max_words=int(raw.get("scare_quote_max_words", 3)),
         min_reported_words=int(raw.get("min_reported_words", 3)),
+        argument_preps=frozenset(str(x).lower() for x in raw.get("argument_prepositions") or []),
+        nouns=frozenset(str(x).lower() for x in raw.get("nouns") or []),
     )
 
 
@@ -295,9 +301,11 @@ def extract(article: dict) -> pd.DataFrame:
     quotes = [q for q in find_quotes(text, paras) if not _within(q.open, turn_regions)]
     found = list(turns)
     found += _direct(text, paras, units, docs, quotes, cues, turn_regions)
+    found += _block_quotes(text, paras, units, docs, quotes, cues, turn_regions)
     direct_spans = [(f.start, f.end) for f in found if f.kind == "direct"]
     used_cues = {f.cue_at for f in found if f.cue_at >= 0}
     found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions)
+    found += _noun_statements(text, units, docs, quotes, direct_spans, cues, turn_regions)
 
     events = _subject_people(units, docs)
     for name in (e[1] for e in events):
@@ -332,6 +340,8 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
     qa = [x for x in labels if x[2] in cues.question_labels or x[2] in cues.answer_labels]
     if len(labels) < 2 and not qa:
         return [], []
+    if not qa and not _dialogue([x[2] for x in labels]):
+        return [], []
     found, regions = [], []
     for k, (label_start, body, name) in enumerate(labels):
         stop = labels[k + 1][0] if k + 1 < len(labels) else len(text)
@@ -347,10 +357,22 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
     return found, regions
 
 
+def _dialogue(names: list[str]) -> bool:
+    """Whether "Label: …" paragraphs are turns of speakers rather than section headings ("Little Relief for
+    Refugees: …"). Speakers come back, are printed in capitals, or are people Parley knows; a run of
+    headings names each section once."""
+    if len(set(names)) < len(names):
+        return True
+    return all(name.isupper() or registry().person(name) is not None for name in names)
+
+
 def _label_before(text: str, colon: int, paras, cues: Cues) -> tuple[int, str] | None:
     """The speaker label ending at `colon`, with where it starts, if the words there name a speaker."""
     para_start = next((a for a, b in paras if a <= colon <= b), 0)
     words = [(m.start() + para_start, m.group()) for m in re.finditer(r"\S+", text[para_start:colon])]
+    if words and words[0][1][:1] in "\"\u201c" and len(words[0][1]) > 1:
+        # transcripts pasted as quoted paragraphs ("PENCE: …): the mark is not part of the name
+        words[0] = (words[0][0] + 1, words[0][1][1:])
     taken: list[tuple[int, str]] = []
     for at, word in reversed(words[-8:]):
         ends_sentence = word[-1] in ".!?" and not re.fullmatch(r"(?:[A-Z]|Mr|Mrs|Ms|Dr|Jr|St)\.", word)
@@ -426,6 +448,31 @@ def _direct(text, paras, units, docs, quotes: list[Quote], cues: Cues, turn_regi
         else:
             continue
         out.append(found)
+    return out
+
+
+def _block_quotes(text, paras, units, docs, quotes: list[Quote], cues: Cues, turn_regions) -> list[Found]:
+    """A paragraph introduced by "…, the minister added:" at the end of the one before it, set off
+    without quote marks: the speaker's words, verbatim."""
+    out: list[Found] = []
+    quoted = [(q.open, q.close) for q in quotes]
+    for (a, b), (next_a, next_b) in zip(paras, paras[1:]):
+        if text[b - 1] != ":" or text[next_a] in _OPENERS or _within(next_a, quoted) \
+                or _within(b - 1, turn_regions) or _within(next_a, turn_regions):
+            continue
+        offset, doc = _doc_at(units, docs, b - 1)
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        colon = _token_at(doc, offset, b - 1)
+        if colon is None:
+            continue
+        cue = next((t for t in reversed(list(colon.sent)) if _is_cue(t, cues)), None)
+        subject = _speaker_of(cue, cues) if cue is not None else None
+        if subject is None:
+            continue
+        mention, context, persons = _mention(subject, offset, text, cue=cue)
+        out.append(Found("direct", next_a, next_b, _cue_text(cue), mention, context, persons,
+                         anchor=subject.idx + offset, cue_at=cue.idx + offset))
     return out
 
 
@@ -554,6 +601,13 @@ def _speaker_of(cue, cues: Cues):
             return subject
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ == "conj" and verb.tag_ in ("VBD", "VBZ") and verb.head.tag_ != verb.tag_:
+            # "said he would order X and warned Y": the parser hung "warned" on "order"; its subject is
+            # that of the verb of the same tense above
+            above = next((a for a in verb.ancestors if a.tag_ == verb.tag_ and a.pos_ in ("VERB", "AUX")), None)
+            if above is not None:
+                verb = above
+                continue
         if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp", "parataxis") and verb.head is not verb:
             verb = verb.head
             continue
@@ -612,14 +666,64 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
-            if subject is None or start <= subject.idx + offset < end:
+            if subject is None:
+                continue
+            if start <= subject.idx + offset < end and _parenthetical(token, token.sent) is None:
                 continue
             mention, context, persons = _mention(subject, offset, text, cue=token)
             if not mention:
                 continue
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
-                             anchor=subject.idx + offset))
+                             anchor=subject.idx + offset, cue_at=at))
     return out
+
+
+def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions) -> list[Found]:
+    """Statements named by a noun: "Kyiv's claim that …", "a warning from the ministry that …", "his
+    pledge to …". The holder (possessive, "by"/"from" phrase, or a name before the noun) is the speaker."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.nouns:
+                continue
+            at = token.idx + offset
+            if _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            clause = next((c for c in token.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
+                m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
+            holder = _holder(token)
+            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
+                continue
+            start, end = _trim_clause(text, *(x + offset for x in _char_span(doc, clause.left_edge.i,
+                                                                              _next_attribution(token, clause.right_edge.i))))
+            end = _balance(text, start, end)
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, token.text, mention, context, persons,
+                             anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _holder(noun):
+    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if target is not None:
+                return target
+    for child in noun.lefts:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            return child
+    return None
 
 
 def _overlap(start: int, end: int, spans) -> int:
@@ -638,20 +742,34 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         if not len(side):
             return None
         return side.start_char, side.end_char
+    around = _parenthetical(cue, sent)
+    if around is not None:
+        return around
     comps = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
     doc = cue.doc
     right = [c for c in comps if c.i > cue.i]
     clauses = [c for c in right if c.dep_ in ("ccomp", "xcomp", "parataxis")]
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    args = [c for c in cue.rights if _is_argument(c, cues)]
     if clauses:
         first = min(c.left_edge.i for c in clauses)
+        if any(c.dep_ == "xcomp" for c in clauses):
+            # "urged Kyiv to negotiate", "called on Moscow to withdraw": who is to act belongs to the request
+            first = min([first] + [c.left_edge.i for c in cue.rights if c.i < first
+                                   and (c.dep_ in ("dobj", "dative") or c in args)])
         return _char_span(doc, first, _clause_end(cue, sent, max(c.right_edge.i for c in clauses)))
     # What follows the verb besides its addressee ("told reporters") and adjuncts ("on Friday")
     objects = [c for c in right if c.dep_ not in ("prep", "dative", "advcl")
                and not (c.dep_ == "dobj" and cue.lemma_.lower() in _ADDRESSEE_VERBS)]
     if objects and (subject is None or subject.i < cue.i):
         first = min(c.left_edge.i for c in objects)
-        return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i))
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), clause=False))
+    if args and (subject is None or subject.i < cue.i) and args[0].i == cue.i + 1 + len(
+            [c for c in cue.rights if c.dep_ == "prt"]):
+        # "called for talks", "warned against escalation": what the preposition governs
+        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")]
+        first = min(c.left_edge.i for c in inner)
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), clause=False))
     begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
     finish = max(cue.right_edge.i, subject.right_edge.i if subject is not None else cue.i)
     preposed = begin - 1 > sent.start and doc[begin - 1].text == ","
@@ -666,8 +784,10 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     left = [c for c in comps if c.i < cue.i and c.dep_ in ("ccomp", "parataxis")]
     if left:
         return _char_span(doc, min(c.left_edge.i for c in left), max(c.right_edge.i for c in left))
-    if right and (subject is None or subject.i < cue.i):
-        first = min(c.left_edge.i for c in right)
+    # Prepositional phrases here are the cue's time, place or addressee ("in an interview", "to reporters")
+    rest = [c for c in right if c.dep_ != "prep"]
+    if rest and (subject is None or subject.i < cue.i):
+        first = min(c.left_edge.i for c in rest)
         return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i))
     head = cue.head
     if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i < cue.i and head.pos_ in ("VERB", "AUX"):
@@ -678,13 +798,72 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     return None
 
 
+_ASIDE_DEPS = {"prep", "npadvmod", "advmod", "agent", "dative", "prt", "neg", "aux", "auxpass"}
+
+
+def _parenthetical(cue, sent) -> tuple[int, int] | None:
+    """The sentence around an attribution set off by commas ("The test, Pyongyang said on Friday, was its
+    biggest yet"): both sides are what was said, whatever the parser hung on the cue."""
+    doc = sent.doc
+    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None or subject.dep_ == "csubj":
+        return None
+    begin = min(cue.i, subject.left_edge.i)
+    aside = {t.i for t in subject.subtree} | {cue.i}
+    for child in cue.children:
+        if child.dep_ in _ASIDE_DEPS or (child.dep_ == "dobj" and cue.lemma_.lower() in _ADDRESSEE_VERBS):
+            aside |= {t.i for t in child.subtree}
+    end = max(cue.i, subject.i) + 1
+    while end < sent.end and end in aside:
+        end += 1
+    if not (sent.start < begin - 1 and doc[begin - 1].text == ","):
+        return None
+    if not (end < sent.end - 2 and doc[end].text == ","):
+        return None
+    if any(i not in aside for i in range(begin, end)):
+        return None
+    last = sent.end - 1
+    while last > end and doc[last].is_punct:
+        last -= 1
+    return _char_span(doc, sent.start, last)
+
+
+def _is_argument(token, cues: Cues) -> bool:
+    """A preposition that carries what was said ("accused Kyiv of …", "called for …", "criticised the deal as
+    …"), as opposed to one of time or place ("on Friday")."""
+    if token.dep_ != "prep" or token.lower_ not in cues.argument_preps:
+        return False
+    inner = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
+    return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
+
+
+def _object_end(cue, objects, cues: Cues) -> int:
+    """Last token of what a verb with an object reports: the object, the role it is given ("criticised
+    the deal as a betrayal") and a speech verb that goes on with it ("rejected the vote, calling it a
+    sham"), not the verb's adjuncts of time and place ("during a visit to Kyiv")."""
+    last = max(o.right_edge.i for o in objects)
+    for child in cue.rights:
+        if child.i <= last:
+            continue
+        if child.i == last + 1 and _is_argument(child, cues):
+            last = child.right_edge.i
+        elif child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() in cues.lemmas:
+            last = child.right_edge.i
+        elif not child.is_punct:
+            break
+    after = cue.doc[last + 1] if last + 1 < len(cue.doc) else None
+    if after is not None and after.text in ".!?" and (after.head == cue or after.i + 1 == cue.sent.end):
+        last += 1  # an object that ends the sentence keeps its full stop, as the sentence has it
+    return last
+
+
 def _char_span(doc, first: int, last: int) -> tuple[int, int] | None:
     if last < first:
         return None
     return doc[first].idx, doc[last].idx + len(doc[last].text)
 
 
-def _clause_end(cue, sent, last: int) -> int:
+def _clause_end(cue, sent, last: int, clause: bool = True) -> int:
     """Where the reported clause ends: its parse subtree, carried on to the next comma when the small
     parser broke the clause off ("declared that four territories | were now part of Russia")."""
     doc = sent.doc
@@ -695,9 +874,40 @@ def _clause_end(cue, sent, last: int) -> int:
             while stop > cue.i and (doc[stop].dep_ == "cc" or doc[stop].is_punct):
                 stop -= 1
     last = min(last, stop)
-    if cue.dep_ not in ("relcl", "acl"):
+    if clause and cue.dep_ not in ("relcl", "acl"):
         while last + 1 <= stop and not doc[last + 1].is_punct:
             last += 1
+    return _next_attribution(cue, last)
+
+
+def _next_attribution(cue, last: int) -> int:
+    """Cut the clause where the parser ran on into the next attribution: "said X and Y accused Z" (a cue
+    with its own subject), "said X, arguing that Y" (a cue in -ing after a comma), "said X and warned Y"
+    (a cue in the same tense as this one, coordinated inside the clause)."""
+    doc = cue.doc
+    lemmas = _cues().lemmas
+    for t in doc[cue.i + 1 : last + 1]:
+        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lemmas:
+            continue
+        own_subject = any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+        if t.dep_ == "conj" and (own_subject or (t.tag_ == cue.tag_ and t.head.tag_ != cue.tag_)):
+            cut = t.left_edge.i - 1
+        elif t.dep_ == "advcl" and t.tag_ == "VBG" and doc[t.i - 1].text == "," and t.head != cue:
+            # (the cue's own "…, calling it a sham" says what the rejection was: it stays)
+            cut = t.i - 1
+        else:
+            continue
+        while cut > cue.i and (doc[cut].dep_ == "cc" or doc[cut].is_punct):
+            cut -= 1
+        if cut > cue.i:
+            return cut
+    for t in doc[cue.i + 1 : last + 1]:
+        # ", which …" / ", who …" closing the clause: the writer's background, not the speaker's words
+        if t.dep_ == "relcl" and t.right_edge.i >= last - 1 and doc[t.left_edge.i - 1].text == "," \
+                and doc[t.left_edge.i].lower_ in ("which", "who", "where", "whose", "whom"):
+            cut = t.left_edge.i - 2
+            if cut > cue.i:
+                return cut
     return last
 
 
@@ -753,6 +963,10 @@ def _dedupe(found: list[Found]) -> list[Found]:
             for o in found
         )
         if nested and f.kind == "reported":
+            continue
+        inner = f.kind == "reported" and any(
+            o is not f and o.start <= min(f.anchor, f.cue_at, f.start) and f.end <= o.end for o in found)
+        if inner:
             continue
         if any(o.start == f.start and o.end == f.end for o in out):
             continue

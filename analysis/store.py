@@ -48,6 +48,8 @@ class Store:
         for table in TABLES:
             cols = ", ".join(f'"{c}" {_SQL_TYPES[t]}' for c, t in SCHEMA[table].items())
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            for column, dtype in SCHEMA[table].items():  # a store made by an older release gains new columns
+                self._db.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{column}" {_SQL_TYPES[dtype]}')
         for table, cols in _BOOKKEEPING.items():
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
 
@@ -57,7 +59,8 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
     def read(self, table: str) -> pd.DataFrame:
         """A contract table as a typed frame; statements come with the analyst's corrections applied."""
-        frame = conform(self._cursor().execute(f"SELECT * FROM {table}").df(), table)
+        key = next(iter(SCHEMA[table]))  # a stable order, so row positions in an editor keep meaning
+        frame = conform(self._cursor().execute(f"SELECT * FROM {table} ORDER BY {key}").df(), table)
         if table == "statements":
             frame = apply_corrections(frame, self.corrections())
         return frame
@@ -65,10 +68,10 @@ class Store:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {table: self.read(table) for table in TABLES}
 
-    def analysed(self, pipeline: str, models: str) -> set[str]:
-        """Articles already analysed by exactly these pipeline and model versions."""
+    def analysed(self, pipeline: str, models: str | None) -> set[str]:
+        """Articles already analysed by these pipeline and model versions (models None: by any models)."""
         rows = self._cursor().execute(
-            "SELECT article_id FROM runs WHERE pipeline = ? AND models = ?", [pipeline, models]
+            "SELECT article_id FROM runs WHERE pipeline = ? AND (? IS NULL OR models = ?)", [pipeline, models, models]
         ).fetchall()
         return {r[0] for r in rows}
 
@@ -94,7 +97,8 @@ class Store:
                     frame = conform(frames.get(table, pd.DataFrame()), table)
                     if len(frame):
                         cur.register("batch_frame", frame)
-                        cur.execute(f"INSERT INTO {table} SELECT * FROM batch_frame")
+                        cols = ", ".join(f'"{c}"' for c in SCHEMA[table])
+                        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM batch_frame")
                         cur.unregister("batch_frame")
                 runs = pd.DataFrame({"article_id": ids, "pipeline": pipeline, "models": models})
                 cur.register("batch_runs", runs)
@@ -102,7 +106,7 @@ class Store:
                 cur.unregister("batch_runs")
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                _rollback(cur)
                 raise
             self.generation += 1
 
@@ -114,7 +118,7 @@ class Store:
                 self._delete_articles(cur, list(ids))
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                _rollback(cur)
                 raise
             self.generation += 1
 
@@ -167,9 +171,10 @@ class Store:
         """
         if not speaker:
             raise ValueError("A correction needs the speaker it applies to.")
-        with self._lock:
+        with self._lock:  # a later correction adds to an earlier one; it never blanks what it leaves empty
             self._cursor().execute(
-                "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?)",
+                "INSERT INTO corrections VALUES (?, ?, ?) ON CONFLICT (speaker) DO UPDATE SET "
+                "new_speaker = COALESCE(excluded.new_speaker, new_speaker), party = COALESCE(excluded.party, party)",
                 [speaker, new_speaker or None, party or None],
             )
             self.generation += 1
@@ -190,6 +195,14 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Undo the open transaction without hiding the error that caused it (COMMIT may already have ended it)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def speaker_key(statements: pd.DataFrame) -> pd.Series:

@@ -6,6 +6,7 @@ so the evidence panel can find the statements behind any clicked cell, bar or po
 """
 from __future__ import annotations
 
+import html
 import textwrap
 
 import pandas as pd
@@ -22,7 +23,8 @@ MATRIX_PARTIES = 12  # rows that stay readable on a 16:9 slide
 
 def wrap_label(text: str, width: int = 16) -> str:
     """A long category name on several lines, so axis labels stay level and readable on a slide."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    # Names come from articles; plotly renders tags in labels, so escape them.
+    return "<br>".join(textwrap.wrap(html.escape(str(text)), width)) or html.escape(str(text))
 
 
 def _meta(fig: go.Figure, chart: str, keys: list[str], **extra) -> go.Figure:

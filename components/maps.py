@@ -178,9 +178,12 @@ def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
 
 
 def area_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claimed km² per party and date (gains only), with the running total: the numbers behind the chart."""
+    """Claimed km² per party and date (gains only; a repeated figure counted once, on its first date), with the
+    running total: the numbers behind the chart."""
     gains = claims[claims["claim"].isin(GAINS) & claims["area_km2"].notna()]
     dated, _ = _dated(gains)
+    # News repeats the same figure ("Ukraine has reclaimed 6,000 km²") for days: count it once, when first claimed.
+    dated = dated.sort_values("when").drop_duplicates(["party", "claim", "area_km2"])
     if dated.empty:
         return pd.DataFrame(columns=["party", "date", "km2", "cumulative_km2"])
     daily = dated.groupby(["party", "when"])["area_km2"].sum().reset_index().sort_values(["party", "when"])

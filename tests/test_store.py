@@ -92,3 +92,27 @@ def test_meta(store):
     assert store.meta("seeded") is None
     store.set_meta("seeded", "yes")
     assert store.meta("seeded") == "yes"
+
+
+def test_a_later_correction_keeps_what_it_leaves_empty(store):
+    store.write_batch(batch(party="Unknown"), "p1", "m1")
+    store.save_correction("Kyiv", party="Ukraine")
+    store.save_correction("Kyiv", new_speaker="Government of Ukraine")
+    row = store.read("statements").iloc[0]
+    assert (row["speaker"], row["party"]) == ("Government of Ukraine", "Ukraine")
+
+
+def test_a_store_from_an_older_release_gains_new_columns(tmp_path):
+    path = tmp_path / "old.duckdb"
+    import duckdb
+
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE claims (claim_id VARCHAR, article_id VARCHAR, party VARCHAR)")
+    old.execute("INSERT INTO claims VALUES ('c0', 'a0', 'Russia')")
+    old.close()
+    upgraded = Store(path)
+    upgraded.write_batch(batch(), "p", "m")
+    claims = upgraded.read("claims")
+    assert set(claims["claim_id"]) == {"c0", "a1-c1"}
+    assert claims.set_index("claim_id").loc["a1-c1", "place"] == "Kyiv"
+    upgraded.close()

@@ -64,7 +64,7 @@ if not exporting.can_render():
 slug = filters.slug(f)
 name = f"parley-export-{slug}-{dt.date.today().isoformat()}.zip"
 # An archive built for other filters or formats is not offered for this view.
-wanted = (name, tuple(formats or ()), caption.line())
+wanted = (name, tuple(formats or ()), caption.line(), data.store().generation)  # new data: a new archive
 if st.session_state.get("export_zip", (None,))[0] != wanted:
     st.session_state.pop("export_zip", None)
 if st.button("Build archive", type="primary", icon=":material/archive:"):

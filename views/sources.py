@@ -2,8 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from analysis.articles import LoadResult, load_file, load_pasted, mark_duplicates
-from analysis.tables import empty
+from analysis.articles import LoadResult, combine, load_file, load_pasted, mark_duplicates
 from components import data
 
 st.title("Sources")
@@ -13,17 +12,19 @@ store = data.store()
 def add(result: LoadResult) -> None:
     """Analyse what loaded and remember the per-file outcome for the table below."""
     result = mark_duplicates(result, store.article_ids())
-    if len(result.articles):
-        summary = data.analyse(result.articles)
-        if summary is None:
-            for report in result.reports:
-                if report.status == "loaded":
-                    report.status, report.message = "rejected", "Analysis failed; see the error above."
+    summary = data.analyse(result.articles) if len(result.articles) else None
+    if len(result.articles) and summary is None:
+        for report in result.reports:
+            if report.status == "loaded":
+                report.status, report.message = "rejected", "Analysis failed; see the error above."
     st.session_state["reports"] = [
         {"file": r.name, "result": r.status, "articles": r.articles,
          "details": " ".join([r.message, *r.warnings]).strip()}
         for r in result.reports
     ]
+    st.session_state["notices"] = summary.notices if summary else []
+    if summary:
+        st.rerun()  # so the sidebar's filters offer the new parties and speakers
 
 
 upload_tab, paste_tab = st.tabs(["Upload files", "Paste text"])
@@ -34,10 +35,7 @@ with upload_tab:
             type=["txt", "md", "html", "htm", "csv", "jsonl"], accept_multiple_files=True,
         )
         if st.form_submit_button("Load and analyse", type="primary") and files:
-            result = LoadResult(empty("articles"), [])
-            for file in files:
-                result = result + load_file(file.name, file.getvalue())
-            add(result)
+            add(combine([load_file(file.name, file.getvalue()) for file in files]))
 with paste_tab:
     with st.form("paste", clear_on_submit=True):
         title = st.text_input("Title (optional: otherwise the first line is the title)")
@@ -47,6 +45,8 @@ with paste_tab:
 
 if st.session_state.get("reports"):
     st.subheader("Last load")
+    for notice in st.session_state.get("notices", []):
+        st.warning(notice)
     reports = pd.DataFrame(st.session_state["reports"])
     st.dataframe(reports, hide_index=True, width="stretch")
     rejected = reports[reports["result"] == "rejected"]
