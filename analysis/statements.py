@@ -3,7 +3,15 @@
 `extract(article)` returns rows of the statements table. The text of each row is exactly
 article["text"][start:end]. Quote marks are found by a scanner that never lets an unclosed quote run
 past its paragraph; speech is found with spaCy's parse (the subject of a cue verb from config/cues.yaml
-is the speaker); speakers and parties are resolved by analysis.speakers against config/parties.yaml.
+is the speaker), by statement nouns ("Kyiv's claim that …") and by a paragraph introduced with "…, he
+added:"; speakers and parties are resolved by analysis.speakers against config/parties.yaml.
+
+Where the reported clause ends comes from the parse, corrected where the small parser goes wrong in
+news copy: an attribution set off by commas ("The bridge, the governor said, will reopen") reports the
+whole sentence; an object ends before phrases of occasion and time ("… in a statement on Sunday"); a
+second cue ("… and warned …", "…, arguing that …") and a closing ", which …" start something else.
+Reported speech wholly inside another statement is that statement's speaker's account, not a statement
+of its own subject.
 
 Documents by their speaker (article["author"] set): the author's own sentences become statements of
 kind `turn`, attributed to the author. They are the author's verbatim words, like a turn of a transcript
@@ -53,6 +61,9 @@ class Cues:
     min_reported_words: int
     argument_preps: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
+    adjunct_preps: frozenset[str] = frozenset()
+    occasions: frozenset[str] = frozenset()
+    audiences: frozenset[str] = frozenset()
 
 
 def _cues(path: Path = CONFIG) -> Cues:
@@ -86,6 +97,9 @@ def _load_cues(path: str, mtime: float) -> Cues:
         min_reported_words=int(raw.get("min_reported_words", 3)),
         argument_preps=frozenset(str(x).lower() for x in raw.get("argument_prepositions") or []),
         nouns=frozenset(str(x).lower() for x in raw.get("nouns") or []),
+        adjunct_preps=frozenset(str(x).lower() for x in raw.get("adjunct_prepositions") or []),
+        occasions=frozenset(str(x).lower() for x in raw.get("occasions") or []),
+        audiences=frozenset(str(x).lower() for x in raw.get("audiences") or []),
     )
 
 
@@ -310,7 +324,7 @@ def extract(article: dict) -> pd.DataFrame:
     events = _subject_people(units, docs)
     for name in (e[1] for e in events):
         book.saw_person(name)
-    rows = _resolve(found, events, book)
+    rows = _resolve(found, events, book, text)
     if author:
         rows = _author_turns(text, units, docs, rows, book, turn_regions)
     return _table(article, text, rows)
@@ -346,10 +360,12 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
     for k, (label_start, body, name) in enumerate(labels):
         stop = labels[k + 1][0] if k + 1 < len(labels) else len(text)
         end = stop
-        while end > body and text[end - 1].isspace():
-            end -= 1
+        while end > body and (text[end - 1].isspace() or (text[end - 1] in "\"\u201c" and text[end - 2:end - 1].isspace())):
+            end -= 1  # (and the mark that opens the next quoted turn)
         if end <= body:
             continue
+        if label_start > 0 and text[label_start - 1] in "\"\u201c":
+            label_start -= 1
         mention = author if (name in cues.answer_labels and author) else name
         found.append(Found("turn", body, end, cue=":", mention=mention, anchor=label_start,
                            persons=[] if name in cues.question_labels else [mention]))
@@ -358,8 +374,8 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
 
 
 def _dialogue(names: list[str]) -> bool:
-    """Whether "Label: …" paragraphs are turns of speakers rather than section headings ("Little Relief for
-    Refugees: …"). Speakers come back, are printed in capitals, or are people Parley knows; a run of
+    """Whether "Label: …" paragraphs are turns of speakers rather than section headings ("Grain Corridor
+    Reopens: …"). Speakers come back, are printed in capitals, or are people Parley knows; a run of
     headings names each section once."""
     if len(set(names)) < len(names):
         return True
@@ -371,7 +387,7 @@ def _label_before(text: str, colon: int, paras, cues: Cues) -> tuple[int, str] |
     para_start = next((a for a, b in paras if a <= colon <= b), 0)
     words = [(m.start() + para_start, m.group()) for m in re.finditer(r"\S+", text[para_start:colon])]
     if words and words[0][1][:1] in "\"\u201c" and len(words[0][1]) > 1:
-        # transcripts pasted as quoted paragraphs ("PENCE: …): the mark is not part of the name
+        # transcripts pasted as quoted paragraphs ("PESKOV: …): the mark is not part of the name
         words[0] = (words[0][0] + 1, words[0][1][1:])
     taken: list[tuple[int, str]] = []
     for at, word in reversed(words[-8:]):
@@ -508,7 +524,7 @@ def _set_off(text: str, q: Quote, before: str, after: str, cues: Cues) -> bool:
     """Whether a quote stands as a sentence of its own rather than a phrase inside narrative."""
     head = before.rstrip()
     last_word = head.split()[-1].lower().strip(",") if head.split() else ""
-    before_ok = not head or head[-1] in ":,;.!?(" + _DASHES or last_word in cues.forms
+    before_ok = not head or head[-1] in ":,;.!?(\"\u201d" + _DASHES or last_word in cues.forms
     inner = text[q.start : q.end].rstrip()
     tail = after.lstrip()[:1]
     after_ok = (inner[-1:] in ",.?!\u2026" if inner else False) or tail in ("", ",", ".", ";", ":", "?", "!") \
@@ -596,13 +612,13 @@ def _speaker_of(cue, cues: Cues):
         if subject is not None:
             if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                 subject = verb.head
-            if subject.lower_ in cues.not_speakers:
+            if subject.lower_ in cues.not_speakers and not _of_group(subject):
                 return None
             return subject
         if verb.dep_ == "relcl":
             return verb.head
         if verb.dep_ == "conj" and verb.tag_ in ("VBD", "VBZ") and verb.head.tag_ != verb.tag_:
-            # "said he would order X and warned Y": the parser hung "warned" on "order"; its subject is
+            # "said Kyiv would get shells and warned Moscow": the parser hung "warned" on "get"; its subject is
             # that of the verb of the same tense above
             above = next((a for a in verb.ancestors if a.tag_ == verb.tag_ and a.pos_ in ("VERB", "AUX")), None)
             if above is not None:
@@ -613,6 +629,11 @@ def _speaker_of(cue, cues: Cues):
             continue
         return None
     return None
+
+
+def _of_group(token) -> bool:
+    """"Many of the soldiers", "one of the commanders": a quantity word naming part of a group speaks."""
+    return any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
 
 
 def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[str]]:
@@ -630,7 +651,7 @@ def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[
         right = max(right, j - 1)
     while right + 1 < len(doc) and doc[right + 1].dep_ in ("compound", "flat") and doc[right + 1].head.i <= right + 1:
         right += 1
-    if subject.pos_ in ("NOUN", "PROPN") and right == subject.i:
+    if (subject.pos_ in ("NOUN", "PROPN") or _of_group(subject)) and right == subject.i:
         # "the Head of State", "a spokesman for the ministry": the title goes on after the head noun
         prep = next((c for c in subject.children if c.dep_ == "prep" and c.i == right + 1
                      and c.lower_ in ("of", "for")), None)
@@ -660,7 +681,7 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if span is None:
                 continue
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
-            end = _balance(text, start, end)
+            end = _balance(text, start, _quote_end(quotes, start, end))
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
                 continue
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
@@ -676,6 +697,14 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
                              anchor=subject.idx + offset, cue_at=at))
     return out
+
+
+def _quote_end(quotes: list[Quote], start: int, end: int) -> int:
+    """A clause that opens a quote ends no earlier than the quote: the parse stops at its first comma."""
+    for q in quotes:
+        if start < q.open < end < q.close and q.closed:
+            return q.end
+    return end
 
 
 def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions) -> list[Found]:
@@ -697,8 +726,9 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
             holder = _holder(token)
             if clause is None or holder is None or holder.lower_ in cues.not_speakers:
                 continue
-            start, end = _trim_clause(text, *(x + offset for x in _char_span(doc, clause.left_edge.i,
-                                                                              _next_attribution(token, clause.right_edge.i))))
+            last = _next_attribution(token, clause.right_edge.i, cues)
+            first_char, last_char = _char_span(doc, clause.left_edge.i, last)
+            start, end = _trim_clause(text, first_char + offset, last_char + offset)
             end = _balance(text, start, end)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
                 continue
@@ -745,6 +775,9 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     around = _parenthetical(cue, sent)
     if around is not None:
         return around
+    passive = _passive_content(cue, cues)
+    if passive is not None:
+        return passive
     comps = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
     doc = cue.doc
     right = [c for c in comps if c.i > cue.i]
@@ -757,19 +790,19 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
             # "urged Kyiv to negotiate", "called on Moscow to withdraw": who is to act belongs to the request
             first = min([first] + [c.left_edge.i for c in cue.rights if c.i < first
                                    and (c.dep_ in ("dobj", "dative") or c in args)])
-        return _char_span(doc, first, _clause_end(cue, sent, max(c.right_edge.i for c in clauses)))
+        return _char_span(doc, first, _clause_end(cue, sent, max(c.right_edge.i for c in clauses), cues))
     # What follows the verb besides its addressee ("told reporters") and adjuncts ("on Friday")
     objects = [c for c in right if c.dep_ not in ("prep", "dative", "advcl")
                and not (c.dep_ == "dobj" and cue.lemma_.lower() in _ADDRESSEE_VERBS)]
     if objects and (subject is None or subject.i < cue.i):
         first = min(c.left_edge.i for c in objects)
-        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), clause=False))
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), cues, clause=False))
     if args and (subject is None or subject.i < cue.i) and args[0].i == cue.i + 1 + len(
             [c for c in cue.rights if c.dep_ == "prt"]):
         # "called for talks", "warned against escalation": what the preposition governs
         inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")]
         first = min(c.left_edge.i for c in inner)
-        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), clause=False))
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), cues, clause=False))
     begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
     finish = max(cue.right_edge.i, subject.right_edge.i if subject is not None else cue.i)
     preposed = begin - 1 > sent.start and doc[begin - 1].text == ","
@@ -777,18 +810,19 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     clause_before = any(t.pos_ in ("VERB", "AUX") for t in doc[sent.start : begin - 1])
     if preposed and clause_before and finish + 2 < sent.end and doc[finish + 1].text == ",":
         # "X, he said, Y": both sides were said; the sentence is the statement
-        return _char_span(doc, sent.start, _clause_end(cue, sent, sent.end - 1))
+        return _char_span(doc, sent.start, _clause_end(cue, sent, sent.end - 1, cues))
     if preposed and (clause_before or not right):
         # "…, said the President" / "…, he told reporters" / "People like Scott, he said."
         return _char_span(doc, sent.start, begin - 2)
     left = [c for c in comps if c.i < cue.i and c.dep_ in ("ccomp", "parataxis")]
     if left:
         return _char_span(doc, min(c.left_edge.i for c in left), max(c.right_edge.i for c in left))
-    # Prepositional phrases here are the cue's time, place or addressee ("in an interview", "to reporters")
-    rest = [c for c in right if c.dep_ != "prep"]
+    # A verb with no object: what its preposition governs ("responded with threats", "talked about the
+    # deal"), unless that is only when or where it was said ("in an interview", "during the visit")
+    rest = [c for c in right if not (c.dep_ == "prep" and (c.lower_ in cues.adjunct_preps or _to_audience(c, cues)))]
     if rest and (subject is None or subject.i < cue.i):
         first = min(c.left_edge.i for c in rest)
-        return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i))
+        return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i, cues))
     head = cue.head
     if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i < cue.i and head.pos_ in ("VERB", "AUX"):
         first = head.left_edge.i
@@ -798,12 +832,22 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     return None
 
 
+def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:
+    """"The strike on the station was condemned by the UN": with the speaker as agent, the passive subject
+    is what was spoken about (a role after the agent, "… as a war crime", would take the speaker in)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None or subject.i > cue.i:
+        return None
+    return _char_span(cue.doc, subject.left_edge.i, subject.right_edge.i)
+
+
 _ASIDE_DEPS = {"prep", "npadvmod", "advmod", "agent", "dative", "prt", "neg", "aux", "auxpass"}
 
 
 def _parenthetical(cue, sent) -> tuple[int, int] | None:
-    """The sentence around an attribution set off by commas ("The test, Pyongyang said on Friday, was its
-    biggest yet"): both sides are what was said, whatever the parser hung on the cue."""
+    """The sentence around an attribution set off by commas ("The bridge, the governor said on Monday, will
+    reopen within a week"): both sides are what was said, whatever the parser hung on the cue."""
     doc = sent.doc
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None or subject.dep_ == "csubj":
@@ -837,11 +881,34 @@ def _is_argument(token, cues: Cues) -> bool:
     return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
 
 
+def _to_audience(prep, cues: Cues) -> bool:
+    """"told to reporters", "talked with journalists": whom it was said to, not what was said."""
+    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return prep.lower_ in ("to", "with") and inner is not None and inner.lemma_.lower() in cues.audiences
+
+
+def _occasion_start(doc, first: int, last: int, cues: Cues) -> int:
+    """Where trailing phrases of occasion and time begin in tokens first..last ("a ceasefire | in a
+    statement on Sunday"): the parser hangs them on the object, but they tell when it was said."""
+    cut = last + 1
+    for token in doc[first + 1 : last + 1]:
+        if token.dep_ != "prep" or token.lower_ not in cues.adjunct_preps or token.i >= cut:
+            continue
+        inner = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if inner is None or token.right_edge.i < last:
+            continue
+        if inner.lemma_.lower() in cues.occasions or inner.ent_type_ in ("DATE", "TIME"):
+            cut = token.i
+            break
+    return cut
+
+
 def _object_end(cue, objects, cues: Cues) -> int:
     """Last token of what a verb with an object reports: the object, the role it is given ("criticised
     the deal as a betrayal") and a speech verb that goes on with it ("rejected the vote, calling it a
     sham"), not the verb's adjuncts of time and place ("during a visit to Kyiv")."""
     last = max(o.right_edge.i for o in objects)
+    last = max(min(o.i for o in objects), _occasion_start(cue.doc, min(o.i for o in objects), last, cues) - 1)
     for child in cue.rights:
         if child.i <= last:
             continue
@@ -863,7 +930,7 @@ def _char_span(doc, first: int, last: int) -> tuple[int, int] | None:
     return doc[first].idx, doc[last].idx + len(doc[last].text)
 
 
-def _clause_end(cue, sent, last: int, clause: bool = True) -> int:
+def _clause_end(cue, sent, last: int, cues: Cues, clause: bool = True) -> int:
     """Where the reported clause ends: its parse subtree, carried on to the next comma when the small
     parser broke the clause off ("declared that four territories | were now part of Russia")."""
     doc = sent.doc
@@ -877,15 +944,15 @@ def _clause_end(cue, sent, last: int, clause: bool = True) -> int:
     if clause and cue.dep_ not in ("relcl", "acl"):
         while last + 1 <= stop and not doc[last + 1].is_punct:
             last += 1
-    return _next_attribution(cue, last)
+    return _next_attribution(cue, last, cues)
 
 
-def _next_attribution(cue, last: int) -> int:
+def _next_attribution(cue, last: int, cues: Cues) -> int:
     """Cut the clause where the parser ran on into the next attribution: "said X and Y accused Z" (a cue
     with its own subject), "said X, arguing that Y" (a cue in -ing after a comma), "said X and warned Y"
     (a cue in the same tense as this one, coordinated inside the clause)."""
     doc = cue.doc
-    lemmas = _cues().lemmas
+    lemmas = cues.lemmas
     for t in doc[cue.i + 1 : last + 1]:
         if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lemmas:
             continue
@@ -927,7 +994,7 @@ def _subject_people(paras, docs) -> list[tuple[int, str]]:
     return events
 
 
-def _resolve(found: list[Found], events, book: SpeakerBook) -> list[Found]:
+def _resolve(found: list[Found], events, book: SpeakerBook, text: str) -> list[Found]:
     """Resolve speakers in reading order so that pronouns and titles see the speakers before them."""
     items = [(f.anchor, 1, f) for f in found] + [(pos, 0, name) for pos, name in events]
     items.sort(key=lambda item: (item[0], item[1]))
@@ -948,12 +1015,26 @@ def _resolve(found: list[Found], events, book: SpeakerBook) -> list[Found]:
             last_found = item
         kept.append(item)
     kept.sort(key=lambda f: (f.start, f.end))
+    _attribute_forward(kept, text)
     return _dedupe(kept)
+
+
+def _attribute_forward(found: list[Found], text: str) -> None:
+    """A quote with no cue, followed in its paragraph by a quote with one (“A.” “B,” she said.), is the
+    later speaker's: news copy names the speaker once, after the quotes of the paragraph."""
+    for k, item in enumerate(found):
+        if not item.follow:
+            continue
+        later = next((f for f in found[k + 1:] if f.kind == "direct" and not f.follow), None)
+        if later is not None and "\n" not in text[item.end:later.start] and later.speakers:
+            item.speakers = list(later.speakers)
+            item.cue, item.mention = later.cue, later.mention
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
     """Drop a reported statement nested inside another statement of the same speaker ("rejected …, calling
-    it …" is one statement) and exact repeats."""
+    it …" is one statement), reported speech that lies wholly inside someone else's statement ("Kuleba said
+    Russia wants …": Russia said nothing here, Kuleba did) and exact repeats."""
     out: list[Found] = []
     for f in found:
         names = {(s.name or s.mention, s.party) for s in f.speakers}

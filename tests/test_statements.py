@@ -155,6 +155,80 @@ def test_passive_without_agent_names_no_speaker():
     assert frame.empty
 
 
+# -- clause and object boundaries --------------------------------------------------------------------
+def test_attribution_set_off_by_commas_takes_both_sides():
+    text = "The bridge, the governor said, will reopen within a week."
+    row = one(run(text), "will reopen")
+    assert row["text"].startswith("The bridge") and row["text"].endswith("within a week")
+    assert row["cue"] == "said" and row["kind"] == "reported"
+
+
+def test_object_stops_before_the_occasion_and_time():
+    frame = run("Olaf Scholz criticised the grain export proposal during a visit to Vilnius.\n\n"
+                "Jens Stoltenberg called for an immediate ceasefire in a statement on Sunday.")
+    assert one(frame, "grain export")["text"] == "the grain export proposal"
+    row = one(frame, "ceasefire")
+    assert row["text"] == "an immediate ceasefire" and row["party"] == "NATO"
+
+
+def test_prepositional_argument_belongs_to_the_statement():
+    row = one(run("Josep Borrell accused Moscow of blackmailing the world with hunger."), "blackmailing")
+    assert row["text"].startswith("Moscow of blackmailing") and row["party"] == "European Union"
+
+
+def test_a_cue_with_only_time_place_or_audience_after_it_says_nothing():
+    assert run("Dmitry Peskov spoke during a visit to Minsk.").empty
+    assert run("Dmitry Peskov talked to journalists after the meeting.").empty
+
+
+def test_coordinated_cue_is_a_second_statement_of_the_same_speaker():
+    frame = run("Antony Blinken said Washington would send more shells and warned Moscow against any escalation.")
+    said, warned = frame[frame["cue"] == "said"], frame[frame["cue"] == "warned"]
+    assert list(said["text"]) == ["Washington would send more shells"]
+    assert list(warned["speaker"]) == ["Antony Blinken"]
+
+
+def test_trailing_relative_clause_is_the_writers_background():
+    row = one(run("Dmitry Peskov said the talks would resume in Istanbul, which hosted the last round."), "talks")
+    assert row["text"] == "the talks would resume in Istanbul"
+
+
+def test_attribution_inside_another_statement_is_not_the_inner_subjects():
+    frame = run("Dmytro Kuleba said Russia wants to freeze the conflict along the current line.")
+    assert list(frame["speaker"]) == ["Dmytro Kuleba"]
+    assert "Russia" not in set(frame["party"])
+
+
+def test_passive_with_the_speaker_as_agent():
+    row = one(run("The strike on the railway station was condemned by the United Nations."), "railway station")
+    assert row["text"] == "The strike on the railway station"
+    assert row["party"] == "United Nations" and row["cue"] == "condemned"
+
+
+def test_noun_cue_with_a_that_clause():
+    row = one(run("Maria Zakharova\u2019s claim that the strike had been staged drew ridicule in Kyiv."), "staged")
+    assert row["text"] == "that the strike had been staged"
+    assert row["speaker"] == "Maria Zakharova" and row["party"] == "Russia" and row["cue"] == "claim"
+
+
+def test_paragraph_introduced_by_a_colon_is_the_speakers():
+    text = ("Sergei Lavrov met reporters in Moscow. He added:\n"
+            "The West has declared a total war on us, and we will respond.\n"
+            "The talks ended without an agreement.")
+    frame = run(text)
+    row = one(frame, "total war")
+    assert row["kind"] == "direct" and row["speaker"] == "Sergei Lavrov"
+    assert not frame["text"].str.contains("talks ended").any()
+
+
+def test_quotes_before_the_attribution_in_a_paragraph_are_the_later_speakers():
+    text = ('"The bridge is closed. Repairs will take weeks." "We are ready to rebuild it," Zelenskyy said.\n'
+            '"It will not happen," Dmitry Peskov said.')
+    frame = run(text)
+    assert one(frame, "Repairs will take weeks")["speaker"] == "Volodymyr Zelenskyy"
+    assert one(frame, "ready to rebuild")["speaker"] == "Volodymyr Zelenskyy"
+
+
 # -- several parties -------------------------------------------------------------------------------
 def test_coordinated_subject_gives_one_row_per_party():
     text = "Kyiv and Washington condemned the strike on the dam as a deliberate act of terror."
@@ -198,6 +272,23 @@ def test_question_and_answer_turns():
     assert set(answers["speaker"]) == {"Volodymyr Zelenskyy"} and set(answers["party"]) == {"Ukraine"}
     questions = turns[turns["text"].str.endswith("?")]
     assert set(questions["party"]) == {"Unknown"}
+
+
+def test_section_headings_are_not_turns():
+    text = ("Grain Corridor Reopens: Ships left Odesa on Monday with maize for Egypt.\n"
+            "Shelling Goes On: Kharkiv was hit again overnight.")
+    assert not (run(text)["kind"] == "turn").any()
+
+
+def test_turns_pasted_as_quoted_paragraphs():
+    text = ('"PESKOV: We are not planning any new talks this month.\n'
+            '"MODERATOR: And next month?\n'
+            '"PESKOV: We will see how the situation develops.')
+    frame = run(text)
+    assert list(frame["kind"]) == ["turn"] * 3
+    assert list(frame["text"]) == ["We are not planning any new talks this month.", "And next month?",
+                                   "We will see how the situation develops."]
+    assert list(frame["party"]) == ["Russia", "Unknown", "Russia"]
 
 
 def test_a_dateline_is_not_a_turn():
