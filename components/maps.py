@@ -11,6 +11,7 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from analysis import places
 from components import style
@@ -146,35 +147,39 @@ def _note(fig: go.Figure, text: str) -> go.Figure:
 def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
                     title: str = "Territorial claims over time") -> go.Figure:
     """One row per claim type, one marker per (date, party), sized by the number of claims; hover shows
-    the places and evidence."""
+    the places and evidence. Claims without a date (an undated article) stand in a column of their own."""
     if claims.empty:
         return style.empty_figure(title, caption, NO_CLAIMS)
-    dated, undated = _dated(claims)
-    if dated.empty:
-        return style.empty_figure(title, caption, f"None of the {undated} claim(s) has a date")
-    fig = go.Figure()
-    order = [c for c in ("annexed", "captured", "reclaimed", "advancing", "contested") if c in set(dated["claim"])]
-    order += sorted(set(dated["claim"]) - set(order))
-    for party, rows in dated.groupby("party", sort=True):
-        cells = rows.groupby(["when", "claim"])
-        keys = list(cells.groups)
-        fig.add_trace(go.Scatter(
-            x=[k[0] for k in keys], y=[k[1] for k in keys], mode="markers", name=party,
-            marker=dict(color=style.party_color(party), size=[10 + 4 * min(len(cells.get_group(k)), 8) for k in keys],
-                        line=dict(width=1, color="white")),
-            hovertext=[
-                f"<b>{html.escape(party)}</b> · {k[1]} · {k[0]:%Y-%m-%d}<br>"
-                f"{html.escape(', '.join(p for p in cells.get_group(k)['place'].fillna('') if p) or 'no place named')}"
-                f"<br><br>{_evidence(cells.get_group(k))}"
-                for k in keys
-            ],
-            customdata=[[party, k[1], f"{k[0]:%Y-%m-%d}"] for k in keys],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ))
+    dated, _ = _dated(claims)
+    undated = claims[~claims.index.isin(dated.index)].assign(when=pd.NaT)
+    columns = [part for part in (dated, undated) if len(part)]
+    fig = make_subplots(rows=1, cols=len(columns), shared_yaxes=True, horizontal_spacing=0.03,
+                        column_widths=[0.85, 0.15] if len(columns) == 2 else None)
+    order = [c for c in style.palette().get("claims", {}) if c in set(claims["claim"])]  # the legend's order
+    order += sorted(set(claims["claim"]) - set(order))
+    for column, part in enumerate(columns, start=1):
+        for party, rows in part.groupby("party", sort=True):
+            cells = rows.groupby(["when", "claim"], dropna=False)
+            keys = list(cells.groups)
+            day = ["" if pd.isna(k[0]) else f"{k[0]:%Y-%m-%d}" for k in keys]
+            fig.add_trace(go.Scatter(
+                x=[d or "undated" for d in day], y=[k[1] for k in keys], mode="markers", name=party,
+                legendgroup=party, showlegend=column == 1 or len(columns) == 1 or party not in set(dated["party"]),
+                marker=dict(color=style.party_color(party),
+                            size=[10 + 4 * min(len(cells.get_group(k)), 8) for k in keys],
+                            line=dict(width=1, color="white")),
+                hovertext=[
+                    f"<b>{html.escape(party)}</b> · {k[1]} · {d or 'undated'}<br>"
+                    f"{html.escape(', '.join(p for p in cells.get_group(k)['place'].fillna('') if p) or 'no place named')}"
+                    f"<br><br>{_evidence(cells.get_group(k))}"
+                    for k, d in zip(keys, day)
+                ],
+                customdata=[[party, k[1], d] for k, d in zip(keys, day)],
+                hovertemplate="%{hovertext}<extra></extra>",
+            ), row=1, col=column)
     fig.update_layout(scattermode="group", scattergap=0.5, meta=dict(chart="claims_timeline", keys=["party", "claim", "date"]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
-    fig = style.finish(fig, title, caption, x_title="Date", y_title="Claim", legend_title="Party")
-    return _note(fig, f"{undated} undated claim(s) not shown") if undated else fig
+    return style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim", legend_title="Party")
 
 
 def area_table(claims: pd.DataFrame) -> pd.DataFrame:

@@ -64,12 +64,23 @@ def test_empty_frames_give_a_clear_message_not_an_exception(builder):
     assert any("No " in a.text for a in fig.layout.annotations)
 
 
-def test_timeline_shows_dated_claims_by_party_and_type_and_counts_undated():
+def test_timeline_shows_dated_claims_by_party_and_type_and_undated_ones_apart():
     fig = maps.claims_timeline(claims_frame())
     assert {t.name for t in fig.data} == {"Ukraine", "Russia"}
-    ukraine = next(t for t in fig.data if t.name == "Ukraine")
-    assert set(ukraine.y) == {"reclaimed", "advancing"}
-    assert any(a.text == "1 undated claim(s) not shown" for a in fig.layout.annotations)
+    ukraine = [t for t in fig.data if t.name == "Ukraine"]
+    assert len(ukraine) == 1 and set(ukraine[0].y) == {"reclaimed", "advancing"}
+    undated = [t for t in fig.data if "undated" in list(t.x)]
+    assert len(undated) == 1 and undated[0].name == "Russia" and list(undated[0].y) == ["annexed"]
+    assert list(undated[0].customdata[0]) == ["Russia", "annexed", ""]  # a click finds the undated claim
+    assert set(maps.claims_behind([{"party": "Russia", "claim": "annexed", "date": ""}], claims_frame())["claim_id"]) == {"c7"}
+
+
+def test_timeline_of_an_undated_article_still_shows_its_claims():
+    frame = claims_frame().assign(date="")
+    fig = maps.claims_timeline(frame)
+    assert not style.is_empty(fig)
+    assert {x for t in fig.data for x in t.x} == {"undated"}
+    assert sum(len(t.y) for t in fig.data) == frame.groupby(["party", "claim"]).ngroups
 
 
 def test_cumulative_area_adds_up_gains_per_party_and_overlays_a_reference():
