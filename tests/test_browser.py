@@ -7,6 +7,11 @@ from playwright.sync_api import Page, expect
 SEED_TITLE = "Russia-Ukraine crisis: Volodymyr Zelenskyy signs decree"
 
 
+def in_table(page: Page, text) -> None:
+    """The text is in a rendered dataframe (its cells live in an accessible grid that is not 'visible')."""
+    expect(page.get_by_test_id("stDataFrame").filter(has_text=text).first).to_be_visible()
+
+
 def open_page(page: Page, url: str, heading: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=180_000)
@@ -18,24 +23,23 @@ def test_every_page_renders_the_analysed_seed(page: Page, app_url: str):
     page.set_default_timeout(60_000)
     open_page(page, f"{app_url}/overview", "Parley")
     expect(page.get_by_test_id("stMetric").filter(has_text="Articles")).to_have_text(re.compile(r"Articles\s*1$"))
-    expect(page.get_by_text(SEED_TITLE).first).to_be_visible()
+    in_table(page, SEED_TITLE)
 
     open_page(page, f"{app_url}/statements", "Statements")
-    expect(page.get_by_text("Zelenskyy").first).to_be_visible()
-    expect(page.get_by_text(re.compile("dignity and honesty")).first).to_be_visible()
+    in_table(page, "Volodymyr Zelenskyy")
+    in_table(page, "dignity and honesty")
 
     open_page(page, f"{app_url}/positions", "Positions")
     open_page(page, f"{app_url}/territory", "Territory")
-    points = page.evaluate(
-        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".flatMap(g => (g._fullData || []).filter(t => t.type === 'scattermap').map(t => (t.lat || []).length))"
-    )
-    assert sum(points) >= 2, f"expected markers for Izium and Kupiansk on the map, got {points}"
+    # Plotly draws after the page's script run: wait until the map's marker trace holds the seed's places.
+    markers = ("Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g => (g._fullData || [])"
+               ".filter(t => t.type === 'scattermap').map(t => (t.lat || []).length)).reduce((a, b) => a + b, 0)")
+    page.wait_for_function(f"() => ({markers}) >= 2", timeout=60_000)  # Izium and Kupiansk
     assert page.locator(".js-plotly-plot canvas").count() > 0
 
     open_page(page, f"{app_url}/export", "Export")
     open_page(page, f"{app_url}/sources", "Sources")
-    expect(page.get_by_text(SEED_TITLE).first).to_be_visible()
+    in_table(page, SEED_TITLE)
 
 
 def test_bad_upload_is_rejected_and_nothing_is_lost(page: Page, fresh_app_url: str, tmp_path):
