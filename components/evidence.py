@@ -130,26 +130,6 @@ def sentence_around(text: str, start, end, limit: int = 600) -> str:
     return " ".join(f"{before}«{quote}»{rest}".split())
 
 
-def claims_behind(wanted: list[dict[str, Any]], claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Claims matching party / claim / place criteria, with their evidence sentence and source."""
-    keep = pd.Series(False, index=claims.index)
-    for item in wanted:
-        match = pd.Series(True, index=claims.index)
-        for key in ("party", "claim", "place"):
-            if key in item:
-                match &= claims[key] == item[key]
-        keep |= match.fillna(False)
-    chosen = claims[keep].head(MAX_ROWS)
-    meta = articles.drop_duplicates("article_id").set_index("article_id")
-    return pd.DataFrame({
-        "party": chosen["party"].values, "claim": chosen["claim"].values, "place": chosen["place"].values,
-        "date": chosen["date"].values, "evidence": chosen["evidence"].values,
-        "article": chosen["article_id"].map(meta["title"]).values,
-        "source": chosen["article_id"].map(meta["source"]).values,
-        "url": chosen["article_id"].map(meta["url"]).values,
-    })
-
-
 def selected_points(event) -> list[dict]:
     """The points of a `st.plotly_chart(..., on_select="rerun")` event, with customdata filled in from the
     figure when the browser did not send it."""

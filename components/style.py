@@ -41,10 +41,6 @@ def party_color(party: str | None) -> str:
     return fallback[zlib.crc32(name.encode("utf-8")) % len(fallback)]
 
 
-def party_colors(parties: Iterable[str]) -> dict[str, str]:
-    return {p: party_color(p) for p in parties}
-
-
 def claim_color(claim: str | None) -> str:
     colours = palette()
     return colours.get("claims", {}).get((claim or "").strip(), colours.get("claim_fallback", "#7F8C8D"))
@@ -66,10 +62,6 @@ class Caption:
     def line(self) -> str:
         parts = [p for p in (self.corpus, self.filters, self.dates) if p]
         return " · ".join(parts)
-
-    def slug(self) -> str:
-        """A file-name-safe summary of the filters, for export file names."""
-        return slugify(self.filters) if self.filters else "all"
 
 
 def describe_filters(filters) -> str:

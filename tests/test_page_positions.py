@@ -205,16 +205,3 @@ def test_selection_event_shapes():
     assert evidence.selected_points({"selection": {"points": [{"customdata": ["Russia"]}]}}) == [{"customdata": ["Russia"]}]
     assert evidence.criteria({"keys": ["party"]}, [{"customdata": ["Russia"]}, {"customdata": ["Russia"]}]) == \
         [{"party": "Russia"}]
-
-
-def test_claims_behind_a_point_come_with_evidence_and_source():
-    t = corpus()
-    claims = conform(pd.DataFrame({
-        "claim_id": ["c1", "c2", "c3"], "article_id": ["a1", "a1", "a2"], "party": ["Ukraine", "Russia", "Ukraine"],
-        "claim": ["reclaimed", "annexed", "reclaimed"], "place": ["Izium", "Kherson Oblast", "Kupiansk"],
-        "evidence": ["Izium was reclaimed.", "Kherson was annexed.", "Kupiansk was reclaimed."],
-    }), "claims")
-    rows = evidence.claims_behind([{"party": "Ukraine", "claim": "reclaimed"}], claims, t["articles"])
-    assert list(rows["place"]) == ["Izium", "Kupiansk"]
-    assert list(rows["url"]) == ["https://example.org/decree", "https://example.org/second"]
-    assert list(evidence.claims_behind([{"place": "Kherson Oblast"}], claims, t["articles"])["party"]) == ["Russia"]
