@@ -241,9 +241,11 @@ def _read_jsonl(text: str) -> tuple[list[dict], list[str]]:
 def _corpus_rows(records: list[dict], first_line: int | None) -> tuple[list[dict], list[str]]:
     columns = settings()["corpus_columns"]
     names = {str(k).strip().lower() for r in records[:1] for k in r}
-    if records and "text" not in names:
+    text_columns = sorted(column for column, target in columns.items() if target == "text")
+    if records and not names & set(text_columns):
         found = ", ".join(sorted(n for n in names if n != "_line")) or "none"
-        raise LoadError(f"No 'text' column (columns found: {found}). A corpus needs a text column; title, date, source, url and author are optional.")
+        raise LoadError(f"No text column (looked for {', '.join(text_columns)}; found: {found}). "
+                        "A corpus needs one; title, date, source, url and author are optional.")
     rows, warnings = [], []
     for index, record in enumerate(records):
         line = record.get("_line", (first_line or 1) + index)
@@ -314,7 +316,7 @@ def parse_date(value: str) -> tuple[str, str]:
     if not re.search(r"\d{4}", value):  # without a year, a parser would guess one
         return "", f"date {value!r} has no year; left empty."
     try:
-        parsed = dateparser.parse(value, dayfirst=False, default=dt.datetime(1900, 1, 1))
+        parsed = dateparser.parse(value, dayfirst=bool(settings().get("day_first")), default=dt.datetime(1900, 1, 1))
     except (ValueError, OverflowError):
         return "", f"could not read the date {value!r}; left empty."
     return parsed.date().isoformat(), ""

@@ -142,9 +142,16 @@ def test_utf8_bom_is_removed():
 
 
 def test_csv_without_text_column_names_the_columns_found():
-    report = only(load_file("bad.csv", b"title,body\nA,B\n"))
+    report = only(load_file("bad.csv", b"title,summary\nA,B\n"))
     assert report.status == "rejected"
-    assert "text" in report.message and "body, title" in report.message
+    assert "text" in report.message and "summary, title" in report.message
+
+
+def test_common_column_names_are_understood():
+    result = load_file("feed.csv", b'headline,body,link\nTalks,"The minister said the talks were useful.",https://example.org/t\n')
+    row = result.articles.iloc[0]
+    assert (row["title"], row["url"]) == ("Talks", "https://example.org/t")
+    assert row["text"] == "The minister said the talks were useful."
 
 
 def test_malformed_csv():
@@ -175,3 +182,11 @@ def test_unsupported_type_and_missing_path():
 def test_article_id_ignores_whitespace_only():
     assert article_id("a  b\nc") == article_id("a b c")
     assert article_id("a b c") != article_id("a b d")
+
+
+def test_day_first_dates_follow_the_setting(monkeypatch):
+    from analysis import articles
+
+    assert parse_date("04/10/2022") == ("2022-04-10", "")
+    monkeypatch.setattr(articles, "settings", lambda: {**articles._settings(articles.CONFIG.stat().st_mtime_ns), "day_first": True})
+    assert parse_date("04/10/2022") == ("2022-10-04", "")
