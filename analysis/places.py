@@ -217,7 +217,7 @@ def _in_polygon(lon: float, lat: float, rings: list) -> bool:
     return _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:])
 
 
-def _polygons(feature: dict) -> list:
+def polygons(feature: dict) -> list:
     geometry = feature["geometry"]
     return geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
 
@@ -237,11 +237,11 @@ def oblast_at(lat: float, lon: float, tolerance: float = 0.1) -> str | None:
     """
     features = boundaries()["features"]
     for feature in features:
-        if any(_in_polygon(lon, lat, rings) for rings in _polygons(feature)):
+        if any(_in_polygon(lon, lat, rings) for rings in polygons(feature)):
             return feature["properties"]["name"]
     best, nearest = tolerance, None
     for feature in features:
-        for rings in _polygons(feature):
+        for rings in polygons(feature):
             ring = rings[0]
             for a, b in zip(ring, ring[1:]):
                 if abs(a[0] - lon) > best + 1 or abs(a[1] - lat) > best + 1:

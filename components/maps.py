@@ -7,7 +7,9 @@ layers, so no tile, style or topojson is fetched, in the browser or in kaleido's
 from __future__ import annotations
 
 import html
+import math
 import textwrap
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,8 +23,6 @@ NO_PLACED = "No claims with a known place for these filters"
 # Claim types that say a party gained ground; their areas add up to what the party claims to hold.
 GAINS = ("annexed", "captured", "reclaimed")
 AREA_TYPES = ("oblast", "region")
-UKRAINE_VIEW = dict(center=dict(lat=48.4, lon=31.2), zoom=4.3)
-LAND, BORDER = "#F4F1EA", "#9A9A9A"
 # What a map point's customdata holds (layout.meta["keys"]), so a click finds the claims behind it.
 KEYS = ("party", "claim", "place")
 
@@ -49,10 +49,24 @@ def placed(claims: pd.DataFrame) -> pd.DataFrame:
 
 def _base_layers() -> list[dict]:
     shapes = places.boundaries()
+    colours = style.palette().get("map", {})
     return [
-        dict(sourcetype="geojson", source=shapes, type="fill", color=LAND, below="traces"),
-        dict(sourcetype="geojson", source=shapes, type="line", color=BORDER, line=dict(width=0.8), below="traces"),
+        dict(sourcetype="geojson", source=shapes, type="fill", color=colours.get("land", "#F4F1EA"), below="traces"),
+        dict(sourcetype="geojson", source=shapes, type="line", color=colours.get("border", "#9A9A9A"),
+             line=dict(width=0.8), below="traces"),
     ]
+
+
+@lru_cache(maxsize=1)
+def _view() -> dict:
+    """Centre and zoom that frame the bundled boundaries, whatever country or conflict they cover."""
+    points = [xy for f in places.boundaries()["features"] for rings in places.polygons(f) for ring in rings for xy in ring]
+    if not points:
+        return dict(center=dict(lat=0, lon=0), zoom=1)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 0.5)  # a slide is wider than tall
+    return dict(center=dict(lat=(min(lats) + max(lats)) / 2, lon=(min(lons) + max(lons)) / 2),
+                zoom=round(math.log2(360 / span), 1))
 
 
 def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title: str = "Territorial claims") -> go.Figure:
@@ -69,7 +83,7 @@ def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title
     _shade_oblasts(fig, shown[is_area])
     _markers(fig, shown[~is_area])
     fig.update_layout(
-        map=dict(style="white-bg", layers=_base_layers(), **UKRAINE_VIEW),
+        map=dict(style="white-bg", layers=_base_layers(), **_view()),
         legend=dict(itemsizing="constant"),
     )
     fig.update_layout(meta=dict(chart="claims_map", keys=list(KEYS)))
