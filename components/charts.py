@@ -128,6 +128,33 @@ def stance_matrix(stances: pd.DataFrame, statements: pd.DataFrame, caption: Capt
     return _meta(fig, "stance_matrix", ["party", "target"])
 
 
+TREND_COLUMNS = ["party", "period", "statements", "net"]
+
+
+def stance_trend(
+    stances: pd.DataFrame, statements: pd.DataFrame, articles: pd.DataFrame, target: str | None,
+    party: str | None = None,
+) -> tuple[pd.DataFrame, str | None, int]:
+    """Net stance toward one target per party and period (the numbers behind stance_over_time), the period
+    length, and how many statements had no date."""
+    if not target:
+        return pd.DataFrame(columns=TREND_COLUMNS), None, 0
+    scoped = _with_party(stances[stances["target"] == target], statements, ("party", "article_id"))
+    if party:
+        scoped = scoped[scoped["party"] == party]
+    joined, undated = _dated(scoped, articles)
+    if joined.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS), None, undated
+    freq = period_for(joined["when"])
+    joined["period"] = joined["when"].dt.to_period(freq).dt.start_time
+    joined["weight"] = joined["score"].astype("float64").fillna(0.0)
+    joined["signed"] = joined["weight"] * joined["label"].map({"favor": 1.0, "against": -1.0}).fillna(0.0)
+    grouped = joined.groupby(["party", "period"]).agg(
+        signed=("signed", "sum"), weight=("weight", "sum"), statements=("statement_id", "nunique")).reset_index()
+    grouped["net"] = (grouped["signed"] / grouped["weight"].where(grouped["weight"] > 0)).fillna(0.0)
+    return grouped[TREND_COLUMNS], freq, undated
+
+
 def stance_over_time(
     stances: pd.DataFrame, statements: pd.DataFrame, articles: pd.DataFrame, target: str | None,
     caption: Caption | None = None, party: str | None = None,
@@ -137,27 +164,16 @@ def stance_over_time(
     keys = ["party", "period", "target"]
     if not target:
         return _meta(empty_figure(title, caption, "Choose a stance target"), "stance_over_time", keys)
-    chosen = stances[stances["target"] == target]
-    scoped = _with_party(chosen, statements, ("party", "article_id"))
-    if party:
-        scoped = scoped[scoped["party"] == party]
-    joined, undated = _dated(scoped, articles)
-    if joined.empty:
+    grouped, freq, undated = stance_trend(stances, statements, articles, target, party)
+    if grouped.empty:
         return _meta(empty_figure(title, caption), "stance_over_time", keys)
-    freq = period_for(joined["when"])
-    joined["period"] = joined["when"].dt.to_period(freq).dt.start_time
-    joined["weight"] = joined["score"].astype("float64").fillna(0.0)
-    joined["signed"] = joined["weight"] * joined["label"].map({"favor": 1.0, "against": -1.0}).fillna(0.0)
-    grouped = joined.groupby(["party", "period"]).agg(
-        signed=("signed", "sum"), weight=("weight", "sum"), n=("statement_id", "nunique")).reset_index()
-    grouped["net"] = (grouped["signed"] / grouped["weight"].where(grouped["weight"] > 0)).fillna(0.0)
     fig = go.Figure()
     for name, rows in grouped.groupby("party", sort=True):
         fig.add_trace(go.Scatter(
             x=rows["period"], y=rows["net"], mode="lines+markers", name=name,
             line=dict(color=party_color(name), width=3),
-            marker=dict(size=(rows["n"].clip(upper=20) * 1.5 + 8).tolist(), color=party_color(name)),
-            customdata=[[name, p.date().isoformat(), target, int(n)] for p, n in zip(rows["period"], rows["n"])],
+            marker=dict(size=(rows["statements"].clip(upper=20) * 1.5 + 8).tolist(), color=party_color(name)),
+            customdata=[[name, p.date().isoformat(), target, int(n)] for p, n in zip(rows["period"], rows["statements"])],
             hovertemplate="<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>net stance %{y:+.2f}"
                           "<br>%{customdata[3]} statement(s)<extra></extra>",
         ))
@@ -327,7 +343,7 @@ def positions_figures(
                                  volume_table(statements, articles)),
     }
     for target in sorted(set(stances["target"].dropna())):
-        chosen = stances[stances["target"] == target]
         out[f"stance toward {target} over time"] = (
-            stance_over_time(stances, statements, articles, target, caption), stance_table(chosen, statements))
+            stance_over_time(stances, statements, articles, target, caption),
+            stance_trend(stances, statements, articles, target)[0])
     return out

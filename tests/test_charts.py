@@ -191,3 +191,19 @@ def test_statements_without_any_date_say_so(data):
     undated = data["articles"].assign(published="")
     fig = charts.statements_over_time(data["statements"], undated, CAPTION)
     assert is_empty(fig) and any("No dated articles" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_stance_trend_is_the_table_behind_the_stance_over_time_chart():
+    from components.charts import stance_over_time, stance_trend
+
+    articles = pd.DataFrame({"article_id": ["a1", "a2"], "published": ["2022-03-01", "2022-09-01"]})
+    statements = pd.DataFrame({"statement_id": ["s1", "s2", "s3"], "article_id": ["a1", "a2", "a2"],
+                               "party": ["Ukraine", "Ukraine", "Russia"]})
+    stances = pd.DataFrame({"statement_id": ["s1", "s2", "s3"], "target": "peace negotiations",
+                            "label": ["favor", "against", "favor"], "score": [0.8, 0.6, 0.9]})
+    table, freq, undated = stance_trend(stances, statements, articles, "peace negotiations", party="Ukraine")
+    assert list(table.columns) == ["party", "period", "statements", "net"] and undated == 0
+    assert table["party"].tolist() == ["Ukraine", "Ukraine"] and table["net"].tolist() == [1.0, -1.0]
+    fig = stance_over_time(stances, statements, articles, "peace negotiations", party="Ukraine")
+    assert [list(t.y) for t in fig.data] == [table["net"].tolist()]
+    assert stance_trend(stances, statements, articles, None)[0].empty

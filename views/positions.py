@@ -70,7 +70,7 @@ target = left.selectbox("Target", targets, index=0 if targets else None, key=fil
 party = right.selectbox("Party", parties, index=None, key=filters.FOCUS_PARTY, bind="query-params",
                         placeholder="All parties")
 shift = charts.stance_over_time(stances, scope, tables["articles"], target, caption, party=party)
-trend = charts.stance_table(stances[stances["target"] == target], scope)
+trend = charts.stance_trend(stances, scope, tables["articles"], target, party)[0]
 picked = show(shift, f"stance toward {target or 'target'} over time", trend, "shift")
 if evidence.selected_points(picked):
     evidence.show(shift, picked, tables, scope, "Statements at the point")

@@ -78,18 +78,21 @@ else:
 # -- corrections -------------------------------------------------------------------------------
 st.header("Speakers without a party")
 st.caption("Assign a party, or fix the speaker's name. A correction applies to every statement by that "
-           "speaker and is kept when articles are analysed again.")
+           "speaker, in every article, and is kept when articles are analysed again. A speaker Parley could not "
+           "name (\"the minister\") is matched by those words, so check how many articles it spans first.")
 
 keys = speaker_key(statements)
 unknown = statements[statements["party"].fillna(UNKNOWN).isin([UNKNOWN, ""]) & (keys != "")]
 counts = speaker_key(unknown).value_counts()
+spans = unknown.groupby(speaker_key(unknown))["article_id"].nunique()
 show_all = st.toggle("Correct any speaker, not only those without a party", key="all_speakers")
 candidates = speaker_key(statements[keys != ""]).value_counts() if show_all else counts
 
 if counts.empty:
     st.success("Every speaker has a party.")
 else:
-    st.dataframe(pd.DataFrame({"speaker": counts.index, "statements": counts.values}), hide_index=True,
+    st.dataframe(pd.DataFrame({"speaker": counts.index, "statements": counts.values,
+                               "articles": spans.reindex(counts.index).values}), hide_index=True,
                  key="unknown_speakers")
 
 if not candidates.empty:
