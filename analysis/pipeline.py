@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from analysis import claims, statements
 from analysis.store import Store
-from analysis.tables import conform
+from analysis.tables import conform, empty
 
 CODE_DIR = Path(__file__).resolve().parent
 CONFIG_DIR = CODE_DIR.parent / "config"
@@ -42,13 +43,19 @@ class Summary:
 
 def pipeline_version() -> str:
     """A hash of the extraction code and every config file: changing either re-analyses stored articles."""
-    digest = hashlib.sha1()
     code = [CODE_DIR / name for name in EXTRACTION_CODE]
     config = [p for p in CONFIG_DIR.glob("*") if p.name not in DISPLAY_ONLY_CONFIG]
-    for path in sorted(code + config):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    files = tuple(sorted(p for p in code + config if p.is_file()))
+    # Asked on every dashboard rerun: hash the files again only when one of them has changed.
+    return _hash_files(files, tuple(p.stat().st_mtime_ns for p in files))
+
+
+@lru_cache(maxsize=4)
+def _hash_files(files: tuple[Path, ...], stamps: tuple[int, ...]) -> str:
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -91,8 +98,12 @@ def stale(store: Store, use_models: bool = True) -> pd.DataFrame:
     """Stored articles that the current pipeline and models have not analysed (e.g. after an upgrade)."""
     scorer = load_scorer(use_models)[0]
     version, models_version = versions(scorer)
+    # The dashboard asks on every rerun: compare ids first, read article texts only when something is stale.
+    outdated = store.article_ids() - store.analysed(version, models_version if scorer else None)
+    if not outdated:
+        return empty("articles")
     articles = store.read("articles")
-    return articles[~articles["article_id"].isin(store.analysed(version, models_version if scorer else None))]
+    return articles[articles["article_id"].isin(outdated)]
 
 
 def load_scorer(use_models: bool = True) -> tuple[object | None, list[str]]:

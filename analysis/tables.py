@@ -44,3 +44,8 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         values = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
         out[name] = values.astype(dtype)
     return out.reset_index(drop=True)
+
+
+def article_field(rows: pd.DataFrame, articles: pd.DataFrame, column: str) -> pd.Series:
+    """For each row (statement, claim, ...), `column` of the article it comes from."""
+    return rows["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")[column])

@@ -12,6 +12,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.tables import article_field
 from components.style import (
     Caption, empty_figure, finish, label_color, party_color,
 )
@@ -284,7 +285,7 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
 
 def volume_table(statements: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Statements per publication date and party (the numbers behind statements_over_time)."""
-    published = statements["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")["published"])
+    published = article_field(statements, articles, "published")
     return (statements.assign(published=published.fillna("undated").replace("", "undated"),
                               party=statements["party"].fillna("Unknown").replace("", "Unknown"))
             .groupby(["published", "party"]).size().rename("statements").reset_index())
@@ -293,8 +294,7 @@ def volume_table(statements: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
 # -- dates ------------------------------------------------------------------------------------
 def _dated(frame: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The rows whose article has a publication date (with it as `when`), and how many had none."""
-    published = articles.drop_duplicates("article_id").set_index("article_id")["published"]
-    when = pd.to_datetime(frame["article_id"].map(published), errors="coerce")
+    when = pd.to_datetime(article_field(frame, articles, "published"), errors="coerce")
     out = frame.assign(when=when)
     return out[out["when"].notna()].copy(), int(when.isna().sum())
 

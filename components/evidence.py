@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis.tables import article_field
 from components.charts import period_end
 
 MAX_ROWS = 200
@@ -42,9 +43,7 @@ def statements_behind(
     if not wanted or scope.empty:
         return evidence_rows(scope.iloc[0:0], tables)
     stances, articles = tables["stances"], tables["articles"]
-    published = pd.to_datetime(
-        scope["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")["published"]),
-        errors="coerce")
+    published = pd.to_datetime(article_field(scope, articles, "published"), errors="coerce")
     party = scope["party"].fillna("Unknown").replace("", "Unknown")
     keep = pd.Series(False, index=scope.index)
     for item in wanted:

@@ -162,6 +162,17 @@ def toolbar_config(name: str) -> dict:
     }
 
 
+def show_chart(fig: go.Figure, name: str, frame: pd.DataFrame, key: str, select: tuple[str, ...] = ("points",)):
+    """A chart on its page as it will be exported (no Streamlit theme), its export buttons under it, and what
+    the analyst selected in it (`select=()`: not selectable)."""
+    if fig.layout.height is None:
+        fig.update_layout(height=560)
+    event = st.plotly_chart(fig, key=key, theme=None, config=toolbar_config(name),
+                            on_select="rerun" if select else "ignore", selection_mode=select or ("points",))
+    export_buttons(fig, name, frame, key=key)
+    return event
+
+
 def export_buttons(fig: go.Figure, name: str, frame: pd.DataFrame, key: str | None = None) -> None:
     """PNG, SVG, PDF and CSV download buttons under a chart, named after the chart and the filters."""
     slug = filters.slug(filters.current())

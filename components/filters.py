@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from analysis.tables import article_field
 from components.style import Caption, date_span, describe_filters, slugify
 
 # Query-parameter names of the shared filters, in the order they appear in a link.
@@ -158,33 +159,29 @@ def _in_dates(published: pd.Series, f: Filters) -> pd.Series:
     return keep
 
 
+def _chosen(frame: pd.DataFrame, choices: dict[str, list[str]]) -> pd.Series:
+    """Rows whose value in each column is among the chosen ones (an empty choice keeps every row)."""
+    keep = pd.Series(True, index=frame.index)
+    for column, values in choices.items():
+        if values:
+            keep &= frame[column].isin(values)
+    return keep
+
+
 def filter_statements(statements: pd.DataFrame, articles: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=statements.index)
-    if f.parties:
-        keep &= statements["party"].isin(f.parties)
-    if f.speakers:
-        keep &= statements["speaker"].isin(f.speakers)
-    published = statements["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")["published"])
-    return statements[keep & _in_dates(published, f)]
+    keep = _chosen(statements, {"party": f.parties, "speaker": f.speakers})
+    return statements[keep & _in_dates(article_field(statements, articles, "published"), f)]
 
 
 def filter_stances(stances: pd.DataFrame, statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """Stances of the (already filtered) statements, toward the chosen targets."""
-    keep = stances["statement_id"].isin(statements["statement_id"])
-    if f.targets:
-        keep &= stances["target"].isin(f.targets)
-    return stances[keep]
+    return stances[stances["statement_id"].isin(statements["statement_id"]) & _chosen(stances, {"target": f.targets})]
 
 
 def filter_claims(claims: pd.DataFrame, articles: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=claims.index)
-    if f.parties:
-        keep &= claims["party"].isin(f.parties)
-    if f.claim_types:
-        keep &= claims["claim"].isin(f.claim_types)
+    keep = _chosen(claims, {"party": f.parties, "claim": f.claim_types})
     # A claim without its own date takes its article's publication date.
-    published = claims["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")["published"])
-    when = claims["date"].where(claims["date"].fillna("").str.strip() != "", published)
+    when = claims["date"].where(claims["date"].fillna("").str.strip() != "", article_field(claims, articles, "published"))
     return claims[keep & _in_dates(when, f)]
 
 

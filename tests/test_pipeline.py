@@ -1,4 +1,5 @@
 """The flow from articles to the store: skipping unchanged work, whole-batch failure, the CLI."""
+import os
 import subprocess
 import sys
 
@@ -48,7 +49,11 @@ def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "CONFIG_DIR", tmp_path)
     monkeypatch.setattr(pipeline, "CODE_DIR", tmp_path)
     first = pipeline.pipeline_version()
-    (tmp_path / "parties.yaml").write_text("a: 2\n")
+    assert pipeline.pipeline_version() == first  # unchanged files: the same version
+    edited = tmp_path / "parties.yaml"
+    edited.write_text("a: 2\n")
+    later = edited.stat().st_mtime_ns + 1_000_000_000  # an edit a second later, as an analyst's would be
+    os.utime(edited, ns=(later, later))
     assert pipeline.pipeline_version() != first
 
 

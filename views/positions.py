@@ -2,11 +2,10 @@
 
 Every chart is clickable (the statements behind a cell, bar or point appear under it) and exportable.
 """
-import pandas as pd
 import streamlit as st
 
 from components import charts, data, evidence, filters
-from components.export import export_buttons, toolbar_config
+from components.export import show_chart as show
 
 st.title("Positions")
 st.caption("Stance and tone as scored by the models, per party and target, each number backed by its statements.")
@@ -15,16 +14,6 @@ tables = data.tables()
 f = filters.current()
 selected = filters.select(tables, f)
 scope, stances, sentiments, caption = selected.statements, selected.stances, selected.sentiments, selected.caption
-
-
-def show(fig, name: str, frame: pd.DataFrame, key: str):
-    """The chart as it will be exported (no Streamlit theme), its export buttons, and its selection."""
-    if fig.layout.height is None:
-        fig.update_layout(height=560)
-    event = st.plotly_chart(fig, key=key, theme=None, config=toolbar_config(name),
-                            on_select="rerun", selection_mode=("points",))
-    export_buttons(fig, name, frame, key=key)
-    return event
 
 
 if tables["statements"].empty:

@@ -27,7 +27,7 @@ left, right = st.columns([1, 2])
 kinds = left.multiselect("Kind", KINDS, default=KINDS, format_func=KIND_LABELS.get, key="kind",
                          bind="query-params")
 search = right.text_input("Search statements, speakers and articles", key="q", bind="query-params",
-                          placeholder="e.g. referendum, Peskov, Kherson")
+                          placeholder="a word, a speaker or an article title")
 
 shown = scope[scope["kind"].isin(kinds)] if kinds else scope
 titles = articles.set_index("article_id")["title"]

@@ -5,8 +5,7 @@ import streamlit as st
 
 from analysis.claims import contested, read_reference
 from components import data, evidence, filters, maps
-from components.export import export_buttons
-from components.style import HEIGHT, WIDTH, slugify
+from components.export import show_chart as show
 
 st.title("Territory")
 st.caption("Territorial claims found in the articles: who says they annexed, captured, reclaimed, advance on "
@@ -17,20 +16,6 @@ f = filters.current()
 articles = tables["articles"]
 claims = filters.filter_claims(tables["claims"], articles, f)
 caption = filters.caption(tables, f, claims["article_id"])
-
-
-def show(fig, name: str, frame: pd.DataFrame, key: str, clickable: bool = False):
-    """The chart as it will be exported (no Streamlit theme), then its export buttons; returns the selection."""
-    config = {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": f"parley-{slugify(name, 40)}",
-                                 "width": WIDTH, "height": HEIGHT, "scale": 2},
-    }
-    fig.update_layout(height=560)
-    event = st.plotly_chart(fig, key=key, theme=None, config=config, on_select="rerun" if clickable else "ignore",
-                            selection_mode=("points", "box", "lasso") if clickable else ("points",))
-    export_buttons(fig, name, frame, key=key)
-    return event
 
 
 def show_evidence(fig, event, heading: str) -> None:
@@ -62,7 +47,8 @@ unplaced = len(claims) - len(maps.placed(claims))
 
 st.subheader("Map")
 map_fig = maps.claims_map(claims, caption)
-map_event = show(map_fig, "Territorial claims map", maps.placed(claims), key="territory-map", clickable=True)
+map_event = show(map_fig, "Territorial claims map", maps.placed(claims), key="territory-map",
+                 select=("points", "box", "lasso"))
 show_evidence(map_fig, map_event, "Claims at the selected places")
 if unplaced:
     st.caption(f"{unplaced} claim(s) name no place the gazetteer knows (or none at all); they are in the table "
@@ -70,7 +56,8 @@ if unplaced:
 
 st.subheader("Timeline")
 timeline = maps.claims_timeline(claims, caption)
-timeline_event = show(timeline, "Territorial claims over time", claims, key="territory-timeline", clickable=True)
+timeline_event = show(timeline, "Territorial claims over time", claims, key="territory-timeline",
+                      select=("points", "box", "lasso"))
 show_evidence(timeline, timeline_event, "Claims on the selected dates")
 
 st.subheader("Claimed area")
@@ -87,7 +74,7 @@ if upload is not None:
         st.error(str(error))
 area = maps.area_table(claims)
 show(maps.cumulative_area(claims, reference, caption, reference_name=reference_name), "Claimed area cumulative",
-     area, key="territory-area")
+     area, key="territory-area", select=())
 
 st.subheader("Contested places")
 st.caption("Places that two parties claim in conflicting ways, with the latest claim of each as evidence.")
