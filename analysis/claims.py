@@ -65,6 +65,7 @@ class Rules:
     region_list: re.Pattern
     window: int
     any_cue: re.Pattern
+    clause_break: re.Pattern
 
 
 def _words(words) -> str:
@@ -105,6 +106,10 @@ def _rules(path: str, mtime: float) -> Rules:
         window=int(config["window"]),
         any_cue=re.compile("|".join(f"(?:{item['pattern']})" for items in config["cues"].values() for item in items),
                            re.IGNORECASE),
+        clause_break=re.compile(
+            rf";|,\s+(?:{_words(config['clause_words_after_comma'] + config['clause_words'])})\b"
+            rf"|\s+(?:{_words(config['clause_words'])})\s+|,\s+(?=\w+\s+(?:{_words(config['clause_reporting_verbs'])})\b)"
+        ),
     )
 
 
@@ -225,7 +230,6 @@ def _resolve(mention: Mention, previous: str | None, speaker_party: str | None) 
 
 
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+)?$", re.I)
-_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s+(?:while|whereas|but)\s+|,\s+(?=\w+\s+(?:said|says)\b)")
 
 
 def _gainer(sentence: str, cue: Cue, mentions: list[Mention], previous: str | None, speaker: str | None) -> str | None:
@@ -251,7 +255,7 @@ def _gainer(sentence: str, cue: Cue, mentions: list[Mention], previous: str | No
         if passive:
             return None  # "our territories have been occupied": the subject lost the ground
     clause_start = 0
-    for b in _CLAUSE.finditer(sentence[: cue.start]):
+    for b in rules().clause_break.finditer(sentence[: cue.start]):
         clause_start = b.end()
     before = [m for m in mentions if clause_start <= m.start < cue.start and not _is_loser(sentence, m)]
     if not before:

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 from platformdirs import user_data_dir
 
+from analysis.parties import UNKNOWN
 from analysis.tables import SCHEMA, TABLES, conform
 
 _SQL_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE"}
@@ -63,6 +64,9 @@ class Store:
         frame = conform(self._cursor().execute(f"SELECT * FROM {table} ORDER BY {key}").df(), table)
         if table == "statements":
             frame = apply_corrections(frame, self.corrections())
+        if "party" in frame:
+            # One name for "no party" everywhere downstream, whether the pipeline or a correction left it blank.
+            frame["party"] = frame["party"].fillna(UNKNOWN).replace("", UNKNOWN)
         return frame
 
     def tables(self) -> dict[str, pd.DataFrame]:

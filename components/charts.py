@@ -36,8 +36,6 @@ def _meta(fig: go.Figure, chart: str, keys: list[str], **extra) -> go.Figure:
 def _with_party(frame: pd.DataFrame, statements: pd.DataFrame, columns=("party",)) -> pd.DataFrame:
     cols = ["statement_id", *columns]
     joined = frame.merge(statements[cols], on="statement_id", how="inner")
-    if "party" in joined:
-        joined["party"] = joined["party"].fillna("Unknown").replace("", "Unknown")
     return joined
 
 
@@ -258,8 +256,7 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
     """Statements per period, one line per party (by the publication date of their article)."""
     title = "Statements over time by party"
     keys = ["party", "period"]
-    joined, undated = _dated(
-        statements.assign(party=statements["party"].fillna("Unknown").replace("", "Unknown")), articles)
+    joined, undated = _dated(statements, articles)
     if joined.empty:
         message = "No dated articles for these filters" if len(statements) else None
         fig = empty_figure(title, caption, message) if message else empty_figure(title, caption)
@@ -286,8 +283,7 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
 def volume_table(statements: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Statements per publication date and party (the numbers behind statements_over_time)."""
     published = article_field(statements, articles, "published")
-    return (statements.assign(published=published.fillna("undated").replace("", "undated"),
-                              party=statements["party"].fillna("Unknown").replace("", "Unknown"))
+    return (statements.assign(published=published.fillna("undated").replace("", "undated"))
             .groupby(["published", "party"]).size().rename("statements").reset_index())
 
 

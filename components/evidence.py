@@ -44,7 +44,7 @@ def statements_behind(
         return evidence_rows(scope.iloc[0:0], tables)
     stances, articles = tables["stances"], tables["articles"]
     published = pd.to_datetime(article_field(scope, articles, "published"), errors="coerce")
-    party = scope["party"].fillna("Unknown").replace("", "Unknown")
+    party = scope["party"]
     keep = pd.Series(False, index=scope.index)
     for item in wanted:
         match = pd.Series(True, index=scope.index)

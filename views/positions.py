@@ -51,7 +51,7 @@ picked = show(volume, "statements over time", charts.volume_table(scope, tables[
 evidence.show(volume, picked, tables, scope, "Statements in the period")
 
 targets = sorted(set(stances["target"].dropna()))
-parties = sorted(set(scope["party"].fillna("Unknown").replace("", "Unknown")))
+parties = sorted(set(scope["party"]))
 left, right = st.columns(2)
 # Bound to the URL, so a shared link opens on the same target and party.
 target = left.selectbox("Target", targets, index=0 if targets else None, key=filters.FOCUS_TARGET,
