@@ -1,4 +1,8 @@
-"""A sequence classifier run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
+"""The bundled models' two shapes, run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
+
+Classifier: one graph reads a text (or a pair of texts) and gives class logits; the sentiment model.
+BiEncoder: one graph embeds a text, a small head reads (statement embedding, target embedding); the stance
+model. Each statement is embedded once whatever the number of targets, and each target once per run.
 
 The hosted deployment installs no torch (a PyPI torch is a multi-GB CUDA build), so the bundled models
 are ONNX graphs; torch is only needed to train and export them.
@@ -25,21 +29,14 @@ class Classifier:
     """One ONNX classification model plus its tokenizer, loaded from a directory."""
 
     def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
-        import onnxruntime as ort
         from transformers import AutoTokenizer
 
         self.directory = Path(directory)
         graph = _graph_file(self.directory)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.session = _session(graph, threads)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
         self.inputs = {i.name for i in self.session.get_inputs()}
-        config = json.loads((self.directory / "config.json").read_text(encoding="utf-8"))
-        id2label = {int(k): v.lower() for k, v in (config.get("id2label") or {}).items()}
-        self.labels = list(labels) if labels else [id2label[i] for i in sorted(id2label)]
+        self.labels = list(labels) if labels else _labels(self.directory)
         self.digest = _digest(graph)
 
     def probabilities(
@@ -58,9 +55,7 @@ class Classifier:
         if n == 0:
             return out
         firsts = list(pairs) if pairs is not None else None
-        order = sorted(range(n), key=lambda i: len(texts[i]) + (len(firsts[i]) if firsts else 0))
-        for begin in range(0, n, batch_size):
-            idx = order[begin : begin + batch_size]
+        for begin, idx in _length_sorted(texts, batch_size, firsts):
             if firsts is not None:
                 enc = self.tokenizer(
                     [firsts[i] for i in idx], [texts[i] for i in idx], padding=True,
@@ -72,18 +67,120 @@ class Classifier:
                     return_tensors="np",
                 )
             feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
-            logits = self.session.run(None, feed)[0].astype(np.float32)
-            logits -= logits.max(axis=1, keepdims=True)
-            probs = np.exp(logits)
-            out[idx] = probs / probs.sum(axis=1, keepdims=True)
+            out[idx] = _softmax(self.session.run(None, feed)[0])
             if progress:
                 progress(min(begin + batch_size, n), n)
         return out
 
     def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
-        probs = self.probabilities(texts, pairs, **kwargs)
-        best = probs.argmax(axis=1)
-        return [self.labels[i] for i in best], [float(probs[r, i]) for r, i in enumerate(best)]
+        return _best(self.labels, self.probabilities(texts, pairs, **kwargs))
+
+
+class BiEncoder:
+    """A text encoder (ONNX, mean-pooled, unit length) plus a two-layer head over (text, target) embeddings.
+
+    The head reads [u, v, u·v, |u − v|] of the statement embedding u and the target embedding v, so a target
+    it never saw is read through its embedding, and a statement scored toward six targets is encoded once.
+    """
+
+    def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
+        from transformers import AutoTokenizer
+
+        self.directory = Path(directory)
+        graph = _graph_file(self.directory)
+        self.session = _session(graph, threads)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        with np.load(self.directory / HEAD_FILE) as head:
+            self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
+        self.labels = list(labels) if labels else _labels(self.directory)
+        self.digest = _digest(graph, self.directory / HEAD_FILE)
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
+        """One unit-length vector per text."""
+        n = len(texts)
+        out = np.zeros((n, self.head["w1"].shape[0] // 4), dtype=np.float32)
+        for begin, idx in _length_sorted(texts, batch_size):
+            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
+                                 return_tensors="np")
+            out[idx] = self.session.run(None, {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs})[0]
+            if progress:
+                progress(min(begin + batch_size, n), n)
+        return out
+
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        pairs: Sequence[str] | None = None,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> np.ndarray:
+        """Class probabilities of each text toward the target `pairs[i]` (required: a stance needs a target)."""
+        if pairs is None or len(pairs) != len(texts):
+            raise ValueError("A bi-encoder stance model needs one target per text.")
+        n = len(texts)
+        if n == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        distinct_texts = list(dict.fromkeys(texts))
+        distinct_targets = list(dict.fromkeys(pairs))
+        report = (lambda done, total: progress(round(done / total * n), n)) if progress else None
+        u_all = self.embed(distinct_texts, batch_size, report)
+        v_all = self.embed(distinct_targets, batch_size)
+        text_row = {t: i for i, t in enumerate(distinct_texts)}
+        target_row = {t: i for i, t in enumerate(distinct_targets)}
+        u = u_all[[text_row[t] for t in texts]]
+        v = v_all[[target_row[t] for t in pairs]]
+        features = np.concatenate([u, v, u * v, np.abs(u - v)], axis=1)
+        hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
+        return _softmax(hidden @ self.head["w2"] + self.head["b2"])
+
+    def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
+        return _best(self.labels, self.probabilities(texts, pairs, **kwargs))
+
+
+HEAD_FILE = "head.npz"
+
+
+def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> Classifier | BiEncoder:
+    """The model in `directory`, in whichever of the two shapes it was saved."""
+    if (Path(directory) / HEAD_FILE).is_file():
+        return BiEncoder(directory, labels, threads)
+    return Classifier(directory, labels, threads)
+
+
+def _session(graph: Path, threads: int | None):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+
+def _labels(directory: Path) -> list[str]:
+    config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    id2label = {int(k): v.lower() for k, v in (config.get("id2label") or {}).items()}
+    return [id2label[i] for i in sorted(id2label)]
+
+
+def _length_sorted(texts: Sequence[str], batch_size: int, firsts: Sequence[str] | None = None):
+    """(offset, row indices) of batches in order of length, so that padding, which costs as much as text, stays small."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(firsts[i]) if firsts else 0))
+    for begin in range(0, len(order), batch_size):
+        yield begin, order[begin : begin + batch_size]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits.astype(np.float32)
+    logits -= logits.max(axis=1, keepdims=True)
+    probs = np.exp(logits)
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+def _best(labels: Sequence[str], probs: np.ndarray) -> tuple[list[str], list[float]]:
+    best = probs.argmax(axis=1)
+    return [labels[i] for i in best], [float(probs[r, i]) for r, i in enumerate(best)]
 
 
 def _graph_file(directory: Path) -> Path:
@@ -93,9 +190,10 @@ def _graph_file(directory: Path) -> Path:
     raise FileNotFoundError(f"No ONNX model (model.onnx) in {directory}.")
 
 
-def _digest(path: Path) -> str:
+def _digest(*paths: Path) -> str:
     sha = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(chunk)
+    for path in paths:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(chunk)
     return sha.hexdigest()[:10]

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.classifier import Classifier
+from models.classifier import BiEncoder, Classifier, open_model
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # An NLI model needs a sentence to judge, not a bare target phrase.
@@ -40,7 +40,7 @@ class ModelSpec:
     labels: tuple[str, ...]
     bundled: Path
     hub_env: str  # environment variable that may name a hub model for this task
-    # Bundled cross-encoders read (target, statement); NLI models read (statement, hypothesis).
+    # Bundled stance models read (statement, target); NLI models read (statement, hypothesis).
     target_first: bool = True
 
 
@@ -59,7 +59,7 @@ SPECS: dict[str, ModelSpec] = {
 @dataclass
 class LoadedModel:
     spec: ModelSpec
-    classifier: Classifier
+    classifier: Classifier | BiEncoder
     source: str  # "bundled" or the hub id
     target_first: bool
     notice: str = ""
@@ -125,13 +125,13 @@ def _load(spec: ModelSpec, hub_id: str) -> LoadedModel:
     return LoadedModel(spec, _bundled(spec), "bundled", spec.target_first, notice)
 
 
-def _bundled(spec: ModelSpec) -> Classifier:
+def _bundled(spec: ModelSpec) -> Classifier | BiEncoder:
     if not spec.bundled.is_dir():
         raise FileNotFoundError(
             f"The bundled {spec.task} model is missing from {spec.bundled}; "
             f"rebuild it with `python -m models train {spec.task}`."
         )
-    return Classifier(spec.bundled, labels=spec.labels)
+    return open_model(spec.bundled, labels=spec.labels)
 
 
 def _from_hub(spec: ModelSpec, hub_id: str) -> LoadedModel:

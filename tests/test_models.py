@@ -102,6 +102,26 @@ def test_stance_reads_the_target(scorer):
     assert label["s2", "military aid to Ukraine"] == "none"
 
 
+def test_scores_do_not_depend_on_what_else_is_scored(scorer):
+    # Statements and targets are embedded once per call and shared between pairs; a pair's answer must be
+    # the same alone or in a crowd, in any order, with repeats.
+    model = scorer.stance.classifier
+    texts = ["We must send Ukraine more air defence now.", "Sanctions only hurt ordinary Europeans.",
+             "We must send Ukraine more air defence now."]
+    targets = ["sending weapons and military aid to Ukraine", "economic sanctions on Russia", "NATO enlargement"]
+    crowd = model.probabilities(texts, targets)
+    for i in range(len(texts)):
+        alone = model.probabilities([texts[i]], [targets[i]])
+        assert alone[0] == pytest.approx(crowd[i], abs=1e-5)
+    reversed_ = model.probabilities(texts[::-1], targets[::-1])
+    assert reversed_[::-1] == pytest.approx(crowd, abs=1e-5)
+    assert crowd.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
+    # The same holds for sentiment: a statement's label must not hinge on the article it was analysed with.
+    sentiment = scorer.sentiment.classifier
+    crowd = sentiment.probabilities(texts + ["A short one.", "x " * 200])
+    assert sentiment.probabilities([texts[1]])[0] == pytest.approx(crowd[1], abs=1e-5)
+
+
 def test_a_second_run_scores_nothing(scorer, monkeypatch):
     store = Store(":memory:")
     frame = statements(["Talks were constructive.", "The shelling went on all night.", "Talks were constructive."])
