@@ -25,19 +25,52 @@ BATCH_SIZE = 32
 Progress = Callable[[int, int], None]
 
 
-class Classifier:
-    """One ONNX classification model plus its tokenizer, loaded from a directory."""
+class OnnxModel:
+    """An ONNX graph plus its tokenizer and labels, loaded from a directory; `digest` names the weights."""
 
     def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
         from transformers import AutoTokenizer
 
         self.directory = Path(directory)
-        graph = _graph_file(self.directory)
-        self.session = _session(graph, threads)
+        self.graph = _graph_file(self.directory)
+        self.session = _session(self.graph, threads)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
-        self.digest = _digest(graph)
+        self.digest = _digest(self.graph)
+
+    def probabilities(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> np.ndarray:
+        raise NotImplementedError
+
+    def _outputs(self, texts: Sequence[str], firsts: Sequence[str] | None, width: int, batch_size: int,
+                 progress: Progress | None) -> np.ndarray:
+        """The graph's output row for each text (paired with `firsts[i]` in front when given).
+
+        Inputs are batched in order of length so that padding, which costs as much as text, stays small.
+        """
+        n = len(texts)
+        out = np.zeros((n, width), dtype=np.float32)
+        for begin, idx in _length_sorted(texts, batch_size, firsts):
+            if firsts is not None:
+                enc = self.tokenizer([firsts[i] for i in idx], [texts[i] for i in idx], padding=True,
+                                     truncation="only_second", max_length=MAX_LENGTH, return_tensors="np")
+            else:
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
+                                     return_tensors="np")
+            out[idx] = self.session.run(None, {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs})[0]
+            if progress:
+                progress(min(begin + batch_size, n), n)
+        return out
+
+    def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
+        """The most probable label of each text (or pair) and its probability."""
+        probs = self.probabilities(texts, pairs, **kwargs)
+        best = probs.argmax(axis=1)
+        return [self.labels[i] for i in best], [float(probs[r, i]) for r, i in enumerate(best)]
+
+
+class Classifier(OnnxModel):
+    """A classification graph: text (or pair of texts) in, class logits out."""
 
     def probabilities(
         self,
@@ -46,67 +79,27 @@ class Classifier:
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
     ) -> np.ndarray:
-        """Class probabilities, one row per text (optionally paired: `pairs[i]` first, `texts[i]` second).
-
-        Inputs are batched in order of length so that padding, which costs as much as text, stays small.
-        """
-        n = len(texts)
-        out = np.zeros((n, len(self.labels)), dtype=np.float32)
-        if n == 0:
-            return out
-        firsts = list(pairs) if pairs is not None else None
-        for begin, idx in _length_sorted(texts, batch_size, firsts):
-            if firsts is not None:
-                enc = self.tokenizer(
-                    [firsts[i] for i in idx], [texts[i] for i in idx], padding=True,
-                    truncation="only_second", max_length=MAX_LENGTH, return_tensors="np",
-                )
-            else:
-                enc = self.tokenizer(
-                    [texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
-                    return_tensors="np",
-                )
-            feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
-            out[idx] = _softmax(self.session.run(None, feed)[0])
-            if progress:
-                progress(min(begin + batch_size, n), n)
-        return out
-
-    def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
-        return _best(self.labels, self.probabilities(texts, pairs, **kwargs))
+        """Class probabilities, one row per text (optionally paired: `pairs[i]` first, `texts[i]` second)."""
+        return _softmax(self._outputs(texts, pairs, len(self.labels), batch_size, progress))
 
 
-class BiEncoder:
-    """A text encoder (ONNX, mean-pooled, unit length) plus a two-layer head over (text, target) embeddings.
+class BiEncoder(OnnxModel):
+    """A text encoder (ONNX: mean-pooled layer states, each scaled to unit length) plus a two-layer head over
+    (text, target) embeddings.
 
     The head reads [u, v, u·v, |u − v|] of the statement embedding u and the target embedding v, so a target
     it never saw is read through its embedding, and a statement scored toward six targets is encoded once.
     """
 
     def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
-        from transformers import AutoTokenizer
-
-        self.directory = Path(directory)
-        graph = _graph_file(self.directory)
-        self.session = _session(graph, threads)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
-        self.inputs = {i.name for i in self.session.get_inputs()}
+        super().__init__(directory, labels, threads)
         with np.load(self.directory / HEAD_FILE) as head:
             self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
-        self.labels = list(labels) if labels else _labels(self.directory)
-        self.digest = _digest(graph, self.directory / HEAD_FILE)
+        self.digest = _digest(self.graph, self.directory / HEAD_FILE)
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
-        """One unit-length vector per text."""
-        n = len(texts)
-        out = np.zeros((n, self.head["w1"].shape[0] // 4), dtype=np.float32)
-        for begin, idx in _length_sorted(texts, batch_size):
-            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
-                                 return_tensors="np")
-            out[idx] = self.session.run(None, {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs})[0]
-            if progress:
-                progress(min(begin + batch_size, n), n)
-        return out
+        """One embedding per text."""
+        return self._outputs(texts, None, self.head["w1"].shape[0] // 4, batch_size, progress)
 
     def probabilities(
         self,
@@ -134,14 +127,11 @@ class BiEncoder:
         hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
         return _softmax(hidden @ self.head["w2"] + self.head["b2"])
 
-    def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
-        return _best(self.labels, self.probabilities(texts, pairs, **kwargs))
-
 
 HEAD_FILE = "head.npz"
 
 
-def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> Classifier | BiEncoder:
+def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> OnnxModel:
     """The model in `directory`, in whichever of the two shapes it was saved."""
     if (Path(directory) / HEAD_FILE).is_file():
         return BiEncoder(directory, labels, threads)
@@ -165,7 +155,7 @@ def _labels(directory: Path) -> list[str]:
 
 
 def _length_sorted(texts: Sequence[str], batch_size: int, firsts: Sequence[str] | None = None):
-    """(offset, row indices) of batches in order of length, so that padding, which costs as much as text, stays small."""
+    """(offset, row indices) of each batch, shortest inputs first."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(firsts[i]) if firsts else 0))
     for begin in range(0, len(order), batch_size):
         yield begin, order[begin : begin + batch_size]
@@ -176,11 +166,6 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     logits -= logits.max(axis=1, keepdims=True)
     probs = np.exp(logits)
     return probs / probs.sum(axis=1, keepdims=True)
-
-
-def _best(labels: Sequence[str], probs: np.ndarray) -> tuple[list[str], list[float]]:
-    best = probs.argmax(axis=1)
-    return [labels[i] for i in best], [float(probs[r, i]) for r, i in enumerate(best)]
 
 
 def _graph_file(directory: Path) -> Path:

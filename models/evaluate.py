@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import recipes, registry, targets as targets_config
-from models.classifier import BiEncoder, Classifier, open_model
+from models.classifier import Classifier, OnnxModel, open_model
 
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 TWEETEVAL_LABELS = {0: "negative", 1: "neutral", 2: "positive"}
@@ -93,7 +93,7 @@ def evaluate_sentiment(model: Classifier) -> dict[str, dict[str, float]]:
 
 
 # -- stance -----------------------------------------------------------------------------------------
-def _stance_predictions(model: Classifier | BiEncoder, frame: pd.DataFrame) -> list[str]:
+def _stance_predictions(model: OnnxModel, frame: pd.DataFrame) -> list[str]:
     configured = targets_config.load()
     descriptions = [targets_config.description(t, configured) for t in frame["target"]]
     return model.predict(frame["text"].tolist(), descriptions)[0]
@@ -106,7 +106,7 @@ def _stance_rows(name: str, frame: pd.DataFrame, predicted: list[str]) -> dict[s
             "accuracy": accuracy(gold, predicted), "n": len(gold)}
 
 
-def evaluate_stance(model: Classifier | BiEncoder) -> dict[str, dict[str, float]]:
+def evaluate_stance(model: OnnxModel) -> dict[str, dict[str, float]]:
     results = {}
     val = recipes.ruw("val")
     val = val.assign(predicted=_stance_predictions(model, val))

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.classifier import BiEncoder, Classifier, open_model
+from models.classifier import Classifier, OnnxModel, open_model
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # An NLI model needs a sentence to judge, not a bare target phrase.
@@ -59,7 +59,7 @@ SPECS: dict[str, ModelSpec] = {
 @dataclass
 class LoadedModel:
     spec: ModelSpec
-    classifier: Classifier | BiEncoder
+    classifier: OnnxModel
     source: str  # "bundled" or the hub id
     target_first: bool
     notice: str = ""
@@ -125,7 +125,7 @@ def _load(spec: ModelSpec, hub_id: str) -> LoadedModel:
     return LoadedModel(spec, _bundled(spec), "bundled", spec.target_first, notice)
 
 
-def _bundled(spec: ModelSpec) -> Classifier | BiEncoder:
+def _bundled(spec: ModelSpec) -> OnnxModel:
     if not spec.bundled.is_dir():
         raise FileNotFoundError(
             f"The bundled {spec.task} model is missing from {spec.bundled}; "
