@@ -31,6 +31,14 @@ def test_write_and_read_back_typed(store):
     assert store.analysed("p2", "m1") == set()
 
 
+def test_a_missing_party_reads_as_unknown_everywhere(store):
+    # Charts, filters and evidence all group by party: a blank and a null must be one "Unknown" group.
+    store.write_batch(batch("a1", party=""), "p1", "m1")
+    store.write_batch(batch("a2", text="Another text.", party=None), "p1", "m1")
+    assert store.read("statements")["party"].tolist() == ["Unknown", "Unknown"]
+    assert store.read("claims")["party"].tolist() == ["Ukraine", "Ukraine"]
+
+
 def test_rewriting_an_article_replaces_its_rows(store):
     store.write_batch(batch(), "p1", "m1")
     store.write_batch(batch(party="the West"), "p2", "m1")
