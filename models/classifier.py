@@ -26,7 +26,10 @@ Progress = Callable[[int, int], None]
 
 
 class OnnxModel:
-    """An ONNX graph plus its tokenizer and labels, loaded from a directory; `digest` names the weights."""
+    """An ONNX graph plus its tokenizer and labels, loaded from a directory; `digest` names the weights.
+
+    Each shape below gives `probabilities(texts, pairs=None, batch_size=…, progress=…)`; `predict` picks from it.
+    """
 
     def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
         from transformers import AutoTokenizer
@@ -38,9 +41,6 @@ class OnnxModel:
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
         self.digest = _digest(self.graph)
-
-    def probabilities(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> np.ndarray:
-        raise NotImplementedError
 
     def _outputs(self, texts: Sequence[str], firsts: Sequence[str] | None, width: int, batch_size: int,
                  progress: Progress | None) -> np.ndarray:

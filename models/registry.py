@@ -40,8 +40,6 @@ class ModelSpec:
     labels: tuple[str, ...]
     bundled: Path
     hub_env: str  # environment variable that may name a hub model for this task
-    # Bundled stance models read (statement, target); NLI models read (statement, hypothesis).
-    target_first: bool = True
 
 
 SPECS: dict[str, ModelSpec] = {
@@ -61,7 +59,8 @@ class LoadedModel:
     spec: ModelSpec
     classifier: OnnxModel
     source: str  # "bundled" or the hub id
-    target_first: bool
+    # Bundled stance models read (statement, target); a hub NLI model reads (statement, hypothesis).
+    nli: bool = False
     notice: str = ""
 
     def predict(self, texts: list[str], progress=None) -> tuple[list[str], list[float]]:
@@ -70,7 +69,7 @@ class LoadedModel:
 
     def predict_stance(self, texts: list[str], descriptions: list[str], progress=None) -> tuple[list[str], list[float]]:
         """Stance of each text toward the target described alongside it."""
-        if self.target_first:
+        if not self.nli:
             return self.classifier.predict(texts, descriptions, progress=progress)
         hypotheses = [NLI_HYPOTHESIS.format(d) for d in descriptions]
         return self.classifier.predict(hypotheses, texts, progress=progress)
@@ -122,7 +121,7 @@ def _load(spec: ModelSpec, hub_id: str) -> LoadedModel:
                 f"The {spec.task} model {hub_id!r} could not be loaded ({reason[:200]}); "
                 f"using the bundled model {spec.name} instead."
             )
-    return LoadedModel(spec, _bundled(spec), "bundled", spec.target_first, notice)
+    return LoadedModel(spec, _bundled(spec), "bundled", notice=notice)
 
 
 def _bundled(spec: ModelSpec) -> OnnxModel:
@@ -149,4 +148,4 @@ def _from_hub(spec: ModelSpec, hub_id: str) -> LoadedModel:
     if None in mapped or set(mapped) != set(spec.labels):
         raise ValueError(f"its labels {classifier.labels} do not map onto {list(spec.labels)}")
     classifier.labels = mapped
-    return LoadedModel(spec, classifier, hub_id, target_first=spec.task != "stance")
+    return LoadedModel(spec, classifier, hub_id, nli=spec.task == "stance")

