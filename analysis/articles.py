@@ -19,9 +19,9 @@ from typing import Iterable
 
 import pandas as pd
 import yaml
-from charset_normalizer import from_bytes
 from dateutil import parser as dateparser
 
+from analysis import encodings
 from analysis.tables import conform, empty
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "loading.yaml"
@@ -107,7 +107,7 @@ def load_file(name: str, data: bytes) -> LoadResult:
             )
         if not data.strip():
             raise LoadError("File is empty.")
-        text, warnings = decode(data)
+        text, warnings = decode(data, Path(name).name)
         if suffix in CORPUS_TYPES:
             rows, row_warnings = (_read_csv if suffix == ".csv" else _read_jsonl)(text)
             warnings += row_warnings
@@ -145,26 +145,14 @@ def mark_duplicates(result: LoadResult, known_ids: set[str]) -> LoadResult:
 
 
 # -- decoding ---------------------------------------------------------------------------------------
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes → text: UTF-8 (with or without BOM) first, else the detected legacy encoding."""
-    if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.05:
-        raise LoadError("This looks like a binary file, not text. Save the article as .txt, .html, .csv or .jsonl.")
+def decode(data: bytes, name: str = "this file") -> tuple[str, list[str]]:
+    """Bytes → text and warnings: UTF-8 or UTF-16/32 (with or without a byte-order mark), else the legacy
+    encoding that reads most like text (see analysis/encodings.py); a guess is named in a warning."""
     try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
-        raise LoadError("Could not work out the text encoding; save the file as UTF-8.")
-    text = data.decode(best.encoding, errors="replace")
-    return text, [f"Not UTF-8; read as {best.encoding}."]
-
-
-def _control_share(sample: bytes) -> float:
-    if not sample:
-        return 0.0
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls / len(sample)
+        decoded = encodings.decode(data, settings()["encodings"], name)
+    except encodings.EncodingError as error:
+        raise LoadError(str(error)) from error
+    return decoded.text, [decoded.warning] if decoded.warning else []
 
 
 # -- formats -------------------------------------------------------------------------------------
@@ -198,14 +186,52 @@ def _read_html(html: str) -> dict:
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     if doc is None or not (doc.text or "").strip():
-        raise LoadError("No article text found in this HTML page.")
+        raise LoadError("No article text found in this HTML page. Save the article's own page, or paste its text.")
     text = doc.text.strip()
     title = (doc.title or "").strip()
     first, _, rest = text.partition("\n")
     if title and first.strip() == title:  # trafilatura repeats the headline as the first line
         text = rest.strip()
+    _require_article_body(html, text)
     return {"title": title, "text": text, "published": doc.date or "", "author": doc.author or "",
             "url": doc.url or "", "source": doc.sitename or doc.hostname or ""}
+
+
+def _require_article_body(html: str, text: str) -> None:
+    """Refuse a page whose extracted "text" is only its menus, headers, footers and notices.
+
+    On a page without an article, the extractor falls back to whatever text there is ("Home News About us");
+    a line counts as boilerplate when all of it comes from such elements."""
+    rules = settings()["html"]
+    chrome = _boilerplate_text(html, rules)
+    body_words = sum(len(line.split()) for line in text.splitlines()
+                     if line.strip() and " ".join(line.split()) not in chrome)
+    if body_words < rules["min_article_words"]:
+        sample = " ".join(text.split())[:80]
+        raise LoadError(
+            f"This HTML page has no article text: only navigation, headers or notices were found ({sample!r}). "
+            "Save the page of the article itself, or paste its text."
+        )
+
+
+def _boilerplate_text(html: str, rules: dict) -> str:
+    """All text of the page's navigation, header, footer, link and notice elements, one space between words."""
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except Exception:  # unparseable markup: nothing is known to be boilerplate
+        return ""
+    tags = set(rules["boilerplate_tags"])
+    marks = [m.lower() for m in rules["boilerplate_classes"]]
+    parts = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}".lower()
+        if element.tag.lower() in tags or any(mark in names for mark in marks):
+            parts.append(" ".join(element.text_content().split()))
+    return "\n".join(parts)
 
 
 def _read_csv(text: str) -> tuple[list[dict], list[str]]:

@@ -135,6 +135,82 @@ def test_cp1251_cyrillic_is_decoded_and_flagged_as_not_english():
     assert any("English" in w for w in report.warnings)
 
 
+# -- encodings: each test text is read back exactly, whatever it was saved as ----------------------------
+FRENCH = ("Déclaration à Genève\nLe ministre a déclaré à Genève que la délégation française « soutient "
+          "pleinement » l'Ukraine. Où en sont les négociations ? Déjà, on évoque une trêve à l'été.")
+FRENCH_1252 = FRENCH + " Le cœur du problème reste l'aide : 5 millions d'€ – « pas assez », dit-il…"
+GERMAN = ("Erklärung in Kiew\nDer Außenminister sagte am Dienstag, die Gespräche über die Waffenruhe würden "
+          "fortgesetzt. Größere Schäden wurden aus den östlichen Städten gemeldet; die Übergabe sei später geplant.")
+ENGLISH = ("Talks in Geneva\nThe minister said the talks were “constructive” – a word he used twice… "
+           "He added: ‘We’ll see what Moscow does.’ The aid package is worth €5 million.")
+RUSSIAN = ("Переговоры в Стамбуле\nДелегации Украины и России встретились в Стамбуле во вторник, сообщили "
+           "официальные лица. Ещё одна встреча запланирована на следующей неделе.")
+
+
+@pytest.mark.parametrize("text, encoding, guess", [
+    (FRENCH, "latin-1", "1252"), (FRENCH_1252, "cp1252", "1252"), (GERMAN, "latin-1", "1252"),
+    (GERMAN, "cp1252", "1252"), (ENGLISH, "cp1252", "1252"), (RUSSIAN, "cp1251", "1251"),
+    (RUSSIAN, "koi8-r", "KOI8-R"), (RUSSIAN, "iso-8859-5", "8859-5"),
+])
+def test_single_byte_encodings_come_out_exact(text, encoding, guess):
+    result = load_file("legacy.txt", text.encode(encoding))
+    title, _, body = text.partition("\n")
+    assert (result.articles["title"][0], result.articles["text"][0]) == (title, body)
+    warnings = " ".join(only(result).warnings)
+    assert "not UTF-8" in warnings and guess in warnings and "legacy.txt" in warnings
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+@pytest.mark.parametrize("text", [FRENCH_1252, GERMAN, ENGLISH, RUSSIAN])
+def test_unicode_with_or_without_byte_order_mark(text, encoding):
+    result = load_file("wide.txt", text.encode(encoding))
+    title, _, body = text.partition("\n")
+    assert (result.articles["title"][0], result.articles["text"][0]) == (title, body)
+    assert not [w for w in only(result).warnings if "UTF-8" in w]
+
+
+def test_utf16_corpus_as_spreadsheets_save_it():
+    corpus = 'title\ttext\n"Gespräche"\t"Der Außenminister sagte, die Gespräche würden fortgesetzt."\n'
+    result = load_file("export.csv", corpus.replace("\t", ",").encode("utf-16"))
+    assert result.articles["text"][0] == "Der Außenminister sagte, die Gespräche würden fortgesetzt."
+
+
+def test_an_uncertain_guess_names_the_file_and_the_encoding():
+    # Three accented letters give little to go on: the text is read, and the warning says what was guessed.
+    result = load_file("short.txt", "Note\nThe café in Zürich said ‘fine’.".encode("mac-roman"))
+    warnings = " ".join(only(result).warnings)
+    assert only(result).status == "loaded" and "short.txt" in warnings and "read as" in warnings
+
+
+def test_utf16_that_is_not_text_is_still_binary():
+    report = only(load_file("noise.txt", bytes(range(256)) * 64))
+    assert report.status == "rejected" and "binary" in report.message
+
+
+# -- HTML pages without an article -------------------------------------------------------------------
+MENU_PAGE = b"""<html><head><title>Empty page</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/about">About us</a></nav>
+<footer>(c) 2024 Example Media. All rights reserved. <a href="/privacy">Privacy policy</a></footer></body></html>"""
+NOTICE_PAGE = b"""<html><head><title>Ministry</title></head><body><header><h1>Ministry of Defence</h1>
+<ul><li><a href="/">Home</a></li><li><a href="/n">News</a></li><li><a href="/c">Contacts</a></li></ul></header>
+<div class="cookie-notice">We use cookies to improve your experience on our website. By continuing you agree.</div>
+<footer><p>Subscribe to our newsletter for the latest updates from the ministry.</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize("page", [MENU_PAGE, NOTICE_PAGE])
+def test_a_page_of_menus_and_notices_is_refused(page):
+    report = only(load_file("landing.html", page))
+    assert report.status == "rejected" and "no article text" in report.message
+
+
+def test_a_short_article_with_links_in_it_is_kept():
+    page = b"""<html><head><title>Talks</title></head><body><nav><a href="/">Home</a></nav><article>
+    <p>The minister said the talks in <a href="/geneva">Geneva</a> would resume on Monday after a break.</p>
+    </article></body></html>"""
+    result = load_file("short.html", page)
+    assert only(result).status == "loaded" and "would resume on Monday" in result.articles["text"][0]
+
+
 def test_utf8_bom_is_removed():
     result = load_file("bom.txt", "\ufeffTitle with BOM\nThe minister said so on Monday.".encode("utf-8"))
     assert result.articles["title"][0] == "Title with BOM"
