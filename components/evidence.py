@@ -13,9 +13,12 @@ import streamlit as st
 
 from analysis.tables import article_field
 from components.charts import period_end
+from components.plaintext import escape
 
 MAX_ROWS = 200
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*\s|\n")
+# Only web addresses become links: a "javascript:" or "data:" URL from a corpus must never be clickable.
+_WEB_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
 
 def criteria(fig_meta: dict | None, points: list[dict]) -> list[dict[str, Any]]:
@@ -89,7 +92,8 @@ def evidence_rows(chosen: pd.DataFrame, tables: dict[str, pd.DataFrame], targets
         "article": rows["article_id"].map(articles["title"]).values,
         "published": rows["article_id"].map(articles["published"]).values,
         "source": rows["article_id"].map(articles["source"]).values,
-        "url": rows["article_id"].map(articles["url"]).values,
+        "url": [u if isinstance(u, str) and _WEB_URL.match(u.strip()) else ""
+                for u in rows["article_id"].map(articles["url"])],
     })
     return out
 
@@ -170,7 +174,9 @@ def show(fig, event, tables: dict[str, pd.DataFrame], scope: pd.DataFrame, headi
 
 
 def table(rows: pd.DataFrame, heading: str) -> None:
-    st.subheader(heading, divider="gray")
+    """The evidence rows under a heading; the heading names parties, speakers or targets from the data, so
+    it is escaped: a speaker called "[x](https://…)" is shown as typed, not as a link."""
+    st.subheader(escape(heading), divider="gray")
     if rows.empty:
         st.info("No statements behind this selection under the current filters.")
         return

@@ -84,9 +84,29 @@ def _kaleido_render(figure_json: str, fmt: str) -> bytes:
         return kaleido.calc_fig_sync(figure, opts=options, kopts=KALEIDO_OPTIONS)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe (shown as text).
+
+    Only text columns: a negative number in a numeric column is a number, not a formula."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+        if risky.any():
+            out[column] = values.astype("object").where(~risky, "'" + text.astype("object"))
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     # utf-8-sig: Excel then opens names like "Zelenskyy’s" correctly.
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def file_name(name: str, filters_slug: str, ext: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from typing import Callable
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +19,12 @@ from components.style import Caption, date_span, describe_filters, slugify
 
 # Query-parameter names of the shared filters, in the order they appear in a link.
 PARTY, SPEAKER, TARGET, CLAIM, FROM, TO = "party", "speaker", "target", "claim", "from", "to"
-# Page widgets that belong in a shared link too (selected target and party on Positions).
-FOCUS_TARGET, FOCUS_PARTY = "focus", "focus_party"
-LINK_KEYS = (PARTY, SPEAKER, TARGET, CLAIM, FROM, TO, FOCUS_TARGET, FOCUS_PARTY)
+# Page widgets that belong in a shared link too (selected target and party on Positions; statement kinds
+# and the search words on Statements).
+FOCUS_TARGET, FOCUS_PARTY, KIND, SEARCH = "focus", "focus_party", "kind", "q"
+LINK_KEYS = (PARTY, SPEAKER, TARGET, CLAIM, FROM, TO, FOCUS_TARGET, FOCUS_PARTY, KIND, SEARCH)
+KINDS = ("direct", "reported", "turn")  # the statement kinds of the data contract
+MAX_SEARCH = 200  # characters of search words a link carries
 # Bounds of the date pickers: wide, so a link with any plausible date stays valid as data changes.
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
@@ -50,8 +54,11 @@ def _values(column: pd.Series) -> list[str]:
     return sorted({str(v) for v in column.dropna() if str(v).strip()})
 
 
-def sidebar_filters(tables: dict[str, pd.DataFrame]) -> Filters:
-    """Render the filters in the sidebar (keys double as query-parameter names) and return them."""
+def sidebar_filters(tables: dict[str, pd.DataFrame], page_path: str | None = None) -> Filters:
+    """Render the filters in the sidebar (keys double as query-parameter names) and return them.
+
+    `page_path`: the URL path of the page being shown ("" for the main page), so a copied link names the
+    page itself even when the browser's address was a mistyped path that landed on the main page."""
     offered = options(tables)
     dates = pd.to_datetime(tables["articles"]["published"], errors="coerce").dropna()
     with st.sidebar:
@@ -70,9 +77,12 @@ def sidebar_filters(tables: dict[str, pd.DataFrame]) -> Filters:
         chosen.date_to = right.date_input(
             "To", value=None, min_value=EARLIEST, max_value=LATEST, key=TO, bind="query-params"
         )
+        if chosen.date_from and chosen.date_to and chosen.date_from > chosen.date_to:
+            st.warning(f"The dates are reversed: From ({chosen.date_from}) is after To ({chosen.date_to}), so no "
+                       "dated article can match. Swap them.")
         if len(dates):
             st.caption(f"Articles dated {dates.min().date()} – {dates.max().date()}")
-        share_link()
+        share_link(offered, page_path)
     st.session_state["filters"] = chosen
     return chosen
 
@@ -82,20 +92,43 @@ def current() -> Filters:
     return st.session_state.get("filters", Filters())
 
 
-def link_params() -> dict[str, list[str]]:
-    """The query parameters that reproduce this view: widget values first, the URL for widgets not yet drawn."""
+def link_params(offered: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The query parameters that reproduce this view: widget values first, the URL for widgets not yet drawn.
+
+    Only Parley's own keys, each with values it can take (`offered`: the filters' options from the data):
+    a hand-edited or stale URL's unknown keys and impossible values are not passed on to the next reader."""
+    valid = _validators(offered or {})
     params: dict[str, list[str]] = {}
-    keys = list(LINK_KEYS) + [k for k in st.query_params.keys() if k not in LINK_KEYS]
-    for key in keys:
+    for key in LINK_KEYS:
         if key in st.session_state:
             values = _serialise(st.session_state[key])
         elif key in st.query_params:
             values = [v for v in st.query_params.get_all(key) if v != ""]
         else:
             continue
+        values = [v for v in values if valid[key](v)]
         if values:
             params[key] = values
     return params
+
+
+def _validators(offered: dict[str, list[str]]) -> dict[str, Callable[[str], bool]]:
+    def among(key: str) -> Callable[[str], bool]:
+        known = set(offered.get(key, []))
+        return known.__contains__
+
+    return {
+        PARTY: among(PARTY), SPEAKER: among(SPEAKER), TARGET: among(TARGET), CLAIM: among(CLAIM),
+        FROM: _is_date, TO: _is_date, FOCUS_TARGET: among(TARGET), FOCUS_PARTY: among(PARTY),
+        KIND: set(KINDS).__contains__, SEARCH: lambda value: len(value) <= MAX_SEARCH,
+    }
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return EARLIEST <= dt.date.fromisoformat(value) <= LATEST
+    except ValueError:
+        return False
 
 
 def _serialise(value) -> list[str]:
@@ -110,18 +143,23 @@ def _serialise(value) -> list[str]:
     return []  # selections, button states and other non-view state stay out of links
 
 
-def share_url() -> str:
+def share_url(offered: dict[str, list[str]] | None = None, page_path: str | None = None) -> str:
     """The page's URL plus the query string of this view (relative when the browser URL is unknown)."""
-    query = urlencode(link_params(), doseq=True)
+    query = urlencode(link_params(offered), doseq=True)
     base = st.context.url or ""
+    if base and page_path is not None:
+        parts = urlsplit(base)
+        prefix = "/".join(p for p in (st.get_option("server.baseUrlPath") or "").split("/") if p)
+        path = "/".join(p for p in (prefix, page_path) if p)
+        base = f"{parts.scheme}://{parts.netloc}/{path}"
     return f"{base}?{query}" if query else (base or "?")
 
 
-def share_link() -> None:
+def share_link(offered: dict[str, list[str]] | None = None, page_path: str | None = None) -> None:
     """A "Copy link" box: the code block's copy button puts the URL on the clipboard."""
     with st.expander("Copy link", icon=":material/link:"):
         st.caption("Opening this URL reproduces the page, filters and selected target.")
-        st.code(share_url(), language=None, wrap_lines=True)
+        st.code(share_url(offered, page_path), language=None, wrap_lines=True)
 
 
 def caption(tables: dict[str, pd.DataFrame], f: Filters, shown_articles: pd.Series | None = None) -> Caption:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import charts, data, filters
 from components import export as exporting
+from components.plaintext import escape
 from components.style import is_empty
 
 st.title("Export")
@@ -49,11 +50,12 @@ csv_tables = {
 }
 
 st.subheader("In the archive", divider="gray")
-st.markdown(f"**{len(figures)} chart(s)**: " + (", ".join(figures) or "none"))
+# Chart names and the caption carry filter values (speaker names from articles): escaped, never Markdown.
+st.markdown(f"**{len(figures)} chart(s)**: " + (escape(", ".join(figures)) or "none"))
 if left_out:
-    st.caption("Left out, no data for these filters: " + ", ".join(left_out))
-st.markdown(f"**{len(csv_tables)} table(s)** as CSV: " + ", ".join(csv_tables))
-st.caption(caption.line())
+    st.caption("Left out, no data for these filters: " + escape(", ".join(left_out)))
+st.markdown(f"**{len(csv_tables)} table(s)** as CSV: " + escape(", ".join(csv_tables)))
+st.caption(escape(caption.line()))
 
 formats = st.pills("Image formats", list(exporting.FORMATS), selection_mode="multi", default=["png", "svg"],
                    format_func=str.upper, key="zip_formats")
@@ -77,6 +79,6 @@ if st.button("Build archive", type="primary", icon=":material/archive:"):
 
 if "export_zip" in st.session_state:
     archive = st.session_state["export_zip"][1]
-    st.success(f"Archive ready: {name} ({len(archive) / 1e6:.1f} MB)")
+    st.success(escape(f"Archive ready: {name} ({len(archive) / 1e6:.1f} MB)"))
     st.download_button("Download ZIP", data=archive, file_name=name, mime="application/zip",
                        icon=":material/download:", on_click="ignore", key="download_zip")

@@ -3,7 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.articles import LoadResult, combine, load_file, load_pasted, mark_duplicates
-from components import data
+from components import data, notices
+from components.plaintext import escape
 
 st.title("Sources")
 store = data.store()
@@ -27,6 +28,8 @@ def add(result: LoadResult) -> None:
         st.rerun()  # so the sidebar's filters offer the new parties and speakers
 
 
+LIMIT_MB = st.get_option("server.maxUploadSize")
+
 upload_tab, paste_tab = st.tabs(["Upload files", "Paste text"])
 with upload_tab:
     with st.form("upload", clear_on_submit=True):
@@ -34,8 +37,15 @@ with upload_tab:
             "Articles (.txt, .md, .html) or corpora (.csv, .jsonl with a text column)",
             type=["txt", "md", "html", "htm", "csv", "jsonl"], accept_multiple_files=True,
         )
-        if st.form_submit_button("Load and analyse", type="primary") and files:
-            add(combine([load_file(file.name, file.getvalue()) for file in files]))
+        # The browser refuses a larger file before sending it, and marks it only on hover: say it up front.
+        st.caption(f"At most {LIMIT_MB} MB per file: split a larger corpus into several files.")
+        if st.form_submit_button("Load and analyse", type="primary"):
+            if files:
+                add(combine([load_file(file.name, file.getvalue()) for file in files]))
+            else:
+                st.warning(f"No file was received. Choose files first; a file over {LIMIT_MB} MB is refused by "
+                           "the browser before it is sent (its name is then marked in red): split it into "
+                           "smaller files and load those.")
 with paste_tab:
     with st.form("paste", clear_on_submit=True):
         title = st.text_input("Title (optional: otherwise the first line is the title)")
@@ -46,7 +56,7 @@ with paste_tab:
 if st.session_state.get("reports"):
     st.subheader("Last load")
     for notice in st.session_state.get("notices", []):
-        st.warning(notice)
+        st.warning(escape(notice))  # notices may quote article titles
     reports = pd.DataFrame(st.session_state["reports"])
     st.dataframe(reports, hide_index=True, width="stretch")
     rejected = reports[reports["result"] == "rejected"]
@@ -65,6 +75,5 @@ else:
     doomed = edited.loc[edited["remove"], "article_id"].tolist()
     if st.button(f"Remove {len(doomed)} selected article(s)", disabled=not doomed):
         store.remove_articles(doomed)
-        st.success(f"Removed {len(doomed)} article(s).")
+        notices.later(f"Removed {len(doomed)} article(s).")
         st.rerun()
-    st.caption(f"Store: {store.path}")

@@ -7,9 +7,10 @@ import streamlit as st
 
 from analysis.parties import UNKNOWN, parties
 from analysis.store import speaker_key
-from components import data, evidence, filters
+from components import data, evidence, filters, notices
+from components.export import csv_bytes
 
-KINDS = ["direct", "reported", "turn"]
+KINDS = list(filters.KINDS)
 KIND_LABELS = {"direct": "direct quote", "reported": "reported speech", "turn": "transcript turn"}
 
 st.title("Statements")
@@ -24,9 +25,9 @@ if statements.empty:
 scope = filters.filter_statements(statements, articles, filters.current())
 
 left, right = st.columns([1, 2])
-kinds = left.multiselect("Kind", KINDS, default=KINDS, format_func=KIND_LABELS.get, key="kind",
+kinds = left.multiselect("Kind", KINDS, default=KINDS, format_func=KIND_LABELS.get, key=filters.KIND,
                          bind="query-params")
-search = right.text_input("Search statements, speakers and articles", key="q", bind="query-params",
+search = right.text_input("Search statements, speakers and articles", key=filters.SEARCH, bind="query-params",
                           placeholder="a word, a speaker or an article title")
 
 shown = scope[scope["kind"].isin(kinds)] if kinds else scope
@@ -72,7 +73,7 @@ else:
             "in context": st.column_config.TextColumn("in context", width="large"),
         },
     )
-    st.download_button("Download these statements (CSV)", data=lambda: table(shown).to_csv(index=False).encode("utf-8"),
+    st.download_button("Download these statements (CSV)", data=lambda: csv_bytes(table(shown)),
                        file_name="parley-statements.csv", mime="text/csv", on_click="ignore")
 
 # -- corrections -------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ if not candidates.empty:
                     party=party or (keep["party"] if keep is not None and pd.notna(keep["party"]) else None),
                     new_speaker=rename.strip() or (who if original != who else None),
                 )
-                st.success(f"Saved: {who} → {rename.strip() or who}, {party or 'party unchanged'}.")
+                notices.later(f"Saved: {who} → {rename.strip() or who}, {party or 'party unchanged'}.")
                 st.rerun()
 
 saved = data.store().corrections()
@@ -128,4 +129,5 @@ if not saved.empty:
     undo = st.selectbox("Remove a correction", list(saved["speaker"]), index=None, key="undo")
     if undo and st.button("Remove"):
         data.store().remove_correction(undo)
+        notices.later(f"Removed the correction for {undo}.")
         st.rerun()
