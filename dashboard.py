@@ -51,8 +51,9 @@ if page in ALIASES:  # the main page under its own name: show it at "/", with th
 if missing:
     st.warning(escape(f"There is no page at /{missing}; here is the Overview. Use the menu to find the others."))
 
-data.store().on_wait = lambda message: st.toast(escape(message), icon=":material/hourglass_top:")
 try:
+    # While the command line writes the store, this session waits, and says so.
+    data.store().on_wait = lambda message: st.toast(escape(message), icon=":material/hourglass_top:")
     data.prepare()
     sidebar_filters(data.tables(), page.url_path)
     notices.show_pending()

@@ -2,11 +2,15 @@
 one browser session that waits for the seed to be analysed (both models loaded), opens Positions, and
 (unless --no-export) builds the Export page's ZIP, which starts kaleido's Chromium under the server.
 
+With `--corpus FILE.csv [...]` the session first uploads `--rows` texts drawn from those corpora (a fixed
+sample, the same on every run) as one CSV on the Sources page, waits for their analysis, then opens every
+page before the export, and stays idle for `--idle` seconds to see whether memory returns after the upload.
+
 Prints the peak resident memory (RSS) of the streamlit process and all its children, sampled every
 0.2 s from /proc, and the peak proportional set size (PSS, shared pages split between processes), which
 is closer to what a container's memory limit counts. Linux only.
 
-    python scripts/memory.py [--no-export] [--hide torch] [--limit-mb 1536]
+    python scripts/memory.py [--no-export] [--hide torch] [--limit-mb 1536] [--corpus FILE.csv ... --rows 200]
 
 `--hide torch` makes `import torch` fail in the server, as on the hosted install (requirements.txt has no
 torch), so the figure is the hosted one even on a development machine that has torch installed.
@@ -29,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 WAIT_MS = 600_000
+UPLOAD_WAIT_MS = 3_600_000  # analysing hundreds of long official texts on two cores takes a while
+PAGES = [("statements", "Statements"), ("positions", "Positions"), ("territory", "Territory"),
+         ("sources", "Sources")]
 # Installed as sitecustomize.py for the server: packages named in PARLEY_HIDE cannot be found or imported.
 HIDER = """
 import os, sys
@@ -72,6 +79,7 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.phase, self.stop = pid, "starting", threading.Event()
         self.peaks: dict[str, tuple[int, int]] = {}
+        self.last: tuple[int, int] = (0, 0)  # the latest sample: where memory settled
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -80,6 +88,7 @@ class Sampler(threading.Thread):
             pss = sum(memory_kb(p, "Pss") for p in pids)
             old = self.peaks.get(self.phase, (0, 0))
             self.peaks[self.phase] = (max(old[0], rss), max(old[1], pss))
+            self.last = (rss, pss)
             time.sleep(0.2)
 
 
@@ -110,11 +119,32 @@ def wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
     sys.exit("streamlit did not answer within 120 s:\n" + log.read_text()[-3000:])
 
 
-def session(url: str, sampler: Sampler, export: bool) -> None:
+def sample_corpus(files: list[str], rows: int, folder: Path) -> Path:
+    """`rows` texts drawn from the corpora (the same ones on every run), as one CSV to upload."""
+    import pandas as pd
+
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    corpus = pd.concat(frames, ignore_index=True)
+    if "text" not in corpus and "body" in corpus:
+        corpus = corpus.rename(columns={"body": "text"})
+    chosen = corpus.sample(n=min(rows, len(corpus)), random_state=0)
+    path = folder / f"upload-{len(chosen)}.csv"
+    chosen.to_csv(path, index=False)
+    print(f"uploading {len(chosen)} texts, {path.stat().st_size / 1e6:.1f} MB, "
+          f"longest {chosen['text'].str.len().max():,} characters", flush=True)
+    return path
+
+
+def session(url: str, sampler: Sampler, export: bool, upload: Path | None = None, idle: float = 3) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    def settle(page) -> None:
-        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT_MS)
+    def settle(page, timeout=WAIT_MS) -> None:
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
+
+    def visit(page, path: str, heading: str) -> None:
+        page.goto(url + "/" + path)
+        expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=WAIT_MS)
+        settle(page)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=BROWSER_ARGS)
@@ -125,22 +155,33 @@ def session(url: str, sampler: Sampler, export: bool) -> None:
         expect(page.get_by_role("heading", name="Parley", exact=True).first).to_be_visible(timeout=WAIT_MS)
         settle(page)
         print(f"first page (seed analysed) after {time.time() - started:.1f} s", flush=True)
-        sampler.phase = "Positions page"
-        page.goto(url + "/positions")
-        expect(page.get_by_role("heading", name="Positions", exact=True).first).to_be_visible(timeout=WAIT_MS)
-        settle(page)
+        if upload is not None:
+            sampler.phase = f"uploading and analysing {upload.stem.split('-')[-1]} texts"
+            visit(page, "sources", "Sources")
+            started = time.time()
+            page.locator("input[type=file]").set_input_files(str(upload))
+            page.get_by_role("button", name="Load and analyse").click()
+            time.sleep(2)
+            settle(page, UPLOAD_WAIT_MS)
+            expect(page.get_by_role("heading", name="Last load")).to_be_visible(timeout=WAIT_MS)
+            print(f"upload analysed in {time.time() - started:.1f} s", flush=True)
+            sampler.phase = "every page opened"
+            visit(page, "", "Parley")
+            for path, heading in PAGES:
+                visit(page, path, heading)
+        else:
+            sampler.phase = "Positions page"
+            visit(page, "positions", "Positions")
         if export:
             sampler.phase = "Export ZIP (kaleido Chromium)"
-            page.goto(url + "/export")
-            expect(page.get_by_role("heading", name="Export", exact=True).first).to_be_visible(timeout=WAIT_MS)
-            settle(page)
+            visit(page, "export", "Export")
             started = time.time()
             page.get_by_role("button", name="Build archive").click()
             expect(page.get_by_test_id("stDownloadButton").filter(has_text="Download ZIP")).to_be_visible(
                 timeout=WAIT_MS)
             print(f"ZIP built in {time.time() - started:.1f} s", flush=True)
         sampler.phase = "idle with session open"
-        time.sleep(3)
+        time.sleep(idle)
         browser.close()
 
 
@@ -159,6 +200,10 @@ def main() -> None:
     parser.add_argument("--limit-mb", type=float, default=1536, help="the host's memory limit, for the verdict")
     parser.add_argument("--hide", action="append", default=[], metavar="PACKAGE",
                         help="make this package unimportable in the server (e.g. torch, as when hosted)")
+    parser.add_argument("--corpus", nargs="+", default=[], metavar="FILE.csv",
+                        help="upload texts drawn from these corpora (a text or body column) before opening every page")
+    parser.add_argument("--rows", type=int, default=200, help="how many texts to upload with --corpus")
+    parser.add_argument("--idle", type=float, default=3, help="seconds to stay idle with the session open at the end")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="parley-memory-") as scratch:
@@ -182,7 +227,8 @@ def main() -> None:
             try:
                 url = f"http://127.0.0.1:{port}"
                 wait_healthy(url, server, log)
-                session(url, sampler, export=not args.no_export)
+                upload = sample_corpus(args.corpus, args.rows, Path(scratch)) if args.corpus else None
+                session(url, sampler, export=not args.no_export, upload=upload, idle=args.idle)
             finally:
                 sampler.stop.set()
                 sampler.join()
@@ -199,6 +245,7 @@ def main() -> None:
     print(f"{'phase':32} {'peak RSS MB':>12} {'peak PSS MB':>12}")
     for phase, (rss, pss) in sampler.peaks.items():
         print(f"{phase:32} {rss / 1024:12.0f} {pss / 1024:12.0f}")
+    print(f"{'settled (last sample)':32} {sampler.last[0] / 1024:12.0f} {sampler.last[1] / 1024:12.0f}")
     peak_rss = max(r for r, _ in sampler.peaks.values()) / 1024
     peak_pss = max(p for _, p in sampler.peaks.values()) / 1024
     verdict = "within" if peak_rss <= args.limit_mb else "OVER"
