@@ -105,8 +105,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    # utf-8-sig: Excel then opens names like "Zelenskyy’s" correctly.
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    # utf-8-sig: Excel then opens names like "Zelenskyy’s" correctly. CRLF rows (the CSV standard's) make
+    # the writer quote a cell holding a lone carriage return, which would otherwise split its row.
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def file_name(name: str, filters_slug: str, ext: str) -> str:

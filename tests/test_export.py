@@ -124,3 +124,24 @@ def test_buttons_without_chromium_say_so(monkeypatch):
     buttons = at.get("download_button")
     assert [b.proto.disabled for b in buttons] == [True, True, True, False]
     assert "camera icon" in at.caption[0].value
+
+
+# -- spreadsheet formula injection: text from articles must open as text ---------------------------------
+PAYLOADS = ['=HYPERLINK("https://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\tfoo", "\rbar"]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised():
+    frame = pd.DataFrame({"speaker": pd.Series(PAYLOADS + ["Olaf Example"], dtype="string"),
+                          "score": [-0.5, 1, 2, 3, 4, 5, 6]})
+    read = pd.read_csv(io.BytesIO(export.csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False)
+    assert read["speaker"].tolist()[:-1] == ["'" + p for p in PAYLOADS]
+    assert read["speaker"].tolist()[-1] == "Olaf Example"
+    assert read["score"].tolist()[0] == -0.5  # numbers stay numbers
+
+
+def test_zip_tables_are_neutralised_too():
+    frame = pd.DataFrame({"text": ['=HYPERLINK("https://evil.example")', "plain"]})
+    archive = zipfile.ZipFile(io.BytesIO(export.zip_bytes({}, {"statements": frame})))
+    body = archive.read("tables/statements.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body

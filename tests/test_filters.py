@@ -144,3 +144,38 @@ def test_filter_stances_and_claims():
 ])
 def test_filters_name_export_files(chosen, expected):
     assert filters.slug(chosen) == expected
+
+
+# -- a link passes on only what a view can show ---------------------------------------------------------
+def test_copy_link_drops_unknown_keys_and_impossible_values():
+    at = run({"party": "Russia", "focus": ["NATO", "Atlantis"], "focus_party": "Nobody", "kind": ["direct", "gossip"],
+              "from": "2022-13-45", "evil": "<script>", "page": "x"})
+    assert not at.exception
+    assert link_of(at) == {"party": ["Russia"], "focus": ["NATO"], "kind": ["direct"]}
+
+
+def test_a_long_search_is_not_carried():
+    at = run({"q": "x" * (filters.MAX_SEARCH + 1), "party": "Russia"})
+    assert link_of(at) == {"party": ["Russia"]}
+
+
+def test_reversed_dates_are_named():
+    at = run({"from": "2022-10-20", "to": "2022-09-30"})
+    assert not at.exception
+    assert any("reversed" in w.value and "2022-10-20" in w.value for w in at.warning)
+    assert not run({"from": "2022-09-30", "to": "2022-10-20"}).warning
+
+
+def test_the_link_names_the_page_shown_not_the_address_typed():
+    def app():
+        import streamlit as st
+
+        from components import filters as f
+
+        st.text(f.share_url({"party": ["Russia"]}, page_path="positions"))
+
+    at = AppTest.from_function(app, default_timeout=30)
+    at.query_params["party"] = "Russia"
+    at.run()
+    url = at.text[0].value
+    assert url.endswith("positions?party=Russia") or url == "?party=Russia"  # relative when no browser URL

@@ -124,3 +124,108 @@ def test_a_store_from_an_older_release_gains_new_columns(tmp_path):
     assert set(claims["claim_id"]) == {"c0", "a1-c1"}
     assert claims.set_index("claim_id").loc["a1-c1", "place"] == "Kyiv"
     upgraded.close()
+
+
+# -- one file, two programs: the dashboard and the command line take turns, and nothing is lost ---------
+HOLD = """
+import sys, time, duckdb
+db = duckdb.connect(sys.argv[1], read_only=sys.argv[3] == "read")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+db.close()
+"""
+
+
+def hold_file(path, seconds, mode="write"):
+    """Another program with the store's file open for `seconds` (started and holding when this returns)."""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds), mode], stdout=subprocess.PIPE, text=True)
+    assert other.stdout.readline().strip() == "holding"
+    return other
+
+
+def test_no_file_is_held_between_reads_and_writes(tmp_path):
+    import duckdb
+
+    path = tmp_path / "shared.duckdb"
+    mine = Store(path)
+    mine.write_batch(batch(), "p", "m")
+    mine.read("statements")
+    other = duckdb.connect(str(path))  # another program can write at once: nothing of ours is still open
+    other.execute("INSERT INTO meta VALUES ('from', 'cli')")
+    other.close()
+    assert mine.meta("from") == "cli"
+
+
+def test_a_reader_waits_for_another_programs_write_and_says_so(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    told = []
+    store = Store(path, on_wait=told.append)
+    store.write_batch(batch(), "p", "m")
+    other = hold_file(path, 1.5)
+    try:
+        assert store.read("articles")["article_id"].tolist() == ["a1"]
+    finally:
+        other.wait()
+    assert len(told) == 1 and "shared.duckdb" in told[0] and "waiting" in told[0]
+    assert str(tmp_path) not in told[0]  # the file's name, never the server's folders
+
+
+def test_a_writer_waits_for_another_programs_reading(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    store = Store(path, on_wait=lambda message: None)
+    other = hold_file(path, 1.0, "read")
+    try:
+        store.write_batch(batch(), "p", "m")
+    finally:
+        other.wait()
+    assert store.article_ids() == {"a1"}
+
+
+def test_a_store_held_too_long_is_named_not_a_traceback(tmp_path):
+    from analysis.store import StoreBusy
+
+    path = tmp_path / "shared.duckdb"
+    Store(path).write_batch(batch(), "p", "m")
+    store = Store(path, wait_seconds=0.5, on_wait=lambda message: None)
+    other = hold_file(path, 3)
+    try:
+        with pytest.raises(StoreBusy, match="shared.duckdb stayed in use by another program"):
+            store.read("articles")
+    finally:
+        other.wait()
+
+
+def test_writes_by_another_program_change_the_generation(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    dashboard, cli = Store(path), Store(path)
+    before = dashboard.generation
+    assert dashboard.article_ids() == set()
+    cli.write_batch(batch(), "p", "m")
+    assert dashboard.generation != before  # cached frames are re-read
+    assert dashboard.article_ids() == {"a1"}  # and small cached answers too
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    import threading
+
+    path = tmp_path / "shared.duckdb"
+    stores = [Store(path), Store(path)]
+    errors = []
+
+    def write(store, prefix):
+        try:
+            for n in range(10):
+                store.write_batch(batch(f"{prefix}{n}", text=f"Text {prefix} {n}."), "p", "m")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(s, p)) for s, p in zip(stores, "xy")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(Store(path).article_ids()) == 20
