@@ -146,3 +146,22 @@ def test_a_renamed_speaker_can_be_corrected_again(db):
     assert not at.exception
     row = main_table(at).set_index("statement").loc["the port was busy"]
     assert row["speaker"] == "Ivan Petrenko" and row["party"] == "Ukraine"
+
+
+def test_the_saved_message_is_seen_after_the_rerun(db):
+    # Saving reruns the app so every table shows the correction; the message must survive that rerun.
+    write(db, corpus())
+    store = Store(db)
+    store.set_meta("seeded", "yes")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.switch_page("views/statements.py").run()
+    assert not at.exception
+    form = [s for s in at.selectbox if s.label in ("Speaker", "Party")]
+    form[0].set_value("Oksana Rudenko")
+    form[1].set_value("Ukraine")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception
+    shown = [s.value.replace("\\", "").replace("\u200d", "") for s in at.success]  # as the browser renders it
+    assert any("Saved: Oksana Rudenko → Oksana Rudenko, Ukraine." in s for s in shown), shown
+    at.run()
+    assert not any("Saved" in s.value for s in at.success)  # once
