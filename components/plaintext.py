@@ -9,14 +9,23 @@ from __future__ import annotations
 import re
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them turns
-# off emphasis, links, autolinks, headings, tables, HTML, LaTeX ($) and Streamlit's directives alike.
+# off emphasis, links, headings, tables, HTML, LaTeX ($) and the like.
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-# Streamlit replaces ":name:" shortcodes (emoji, :material/icon:) in text it has already unescaped; a zero
-# width joiner after each colon keeps such names as typed.
-_ZWJ = "\u200d"
+# Some rewriting happens after escapes are undone, on the plain text: GitHub-style autolinks turn
+# "https://…", "www.…" and "name@host.org" into links, and Streamlit turns ":name:" shortcodes and
+# ":color[…]" into icons and colours. An invisible word joiner inside each such pattern keeps it as typed.
+_JOINER = "\u2060"
+_REWRITTEN = [
+    (re.compile(r"(?<=:)(?=//)"), _JOINER),  # scheme://
+    (re.compile(r"(?i)(?<=\bwww)(?=\.)"), _JOINER),  # www.
+    (re.compile(r"(?<=@)(?=[\w-])"), _JOINER),  # name@host
+    (re.compile(r"(?<=:)(?=[\w/+-]+[:\[])"), _JOINER),  # :shortcode: and :color[
+]
 
 
 def escape(text: object) -> str:
-    """`text` as literal characters in any Streamlit Markdown element."""
-    escaped = _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
-    return escaped.replace(":", ":" + _ZWJ)
+    """`text` as literal characters in any Streamlit Markdown element (whitespace runs become one space)."""
+    plain = " ".join(str(text).split())
+    for pattern, joiner in _REWRITTEN:
+        plain = pattern.sub(joiner, plain)
+    return _PUNCTUATION.sub(r"\\\1", plain)

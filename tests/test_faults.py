@@ -158,7 +158,7 @@ def test_two_command_lines_on_one_store_lose_nothing(tmp_path):
 
 # -- pages: what an analyst sees ------------------------------------------------------------------------
 PAYLOAD_SPEAKER = "[click me](https://evil.example/speaker)"
-PAYLOAD_PARTY = "**Bold** [party](https://evil.example/party)"
+PAYLOAD_PARTY = "**Bold** [party](https://evil.example/party) :red[shouting]"
 PAYLOAD_TITLE = "<img src=x onerror=alert(1)> :red[shouting] $x^2$"
 
 
@@ -253,3 +253,162 @@ def test_formula_cells_from_articles_are_neutralised_in_every_export(db):
     assert first_text(export.csv_bytes(statements)).startswith("'=HYPERLINK(")
     archive = zipfile.ZipFile(io.BytesIO(export.zip_bytes({}, {"statements": statements})))
     assert first_text(archive.read("tables/statements.csv")).startswith("'=HYPERLINK(")
+
+
+# -- in the browser: the dashboard, the command line and a second session on one store -------------------
+HOLD = """
+import sys, time, duckdb
+db = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+db.close()
+"""
+
+
+def hold_file(path: Path, seconds: float) -> subprocess.Popen:
+    """Another program writing the store (its file locked) for `seconds`, holding when this returns."""
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert other.stdout.readline().strip() == "holding"
+    return other
+
+
+def open_page(page, url: str, heading: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=180_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
+
+
+def no_error_on(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_dashboard_and_command_line_share_one_store_in_either_order(page, tmp_path):
+    from conftest import serve
+    from playwright.sync_api import expect
+
+    db = tmp_path / "parley.duckdb"
+    with serve(tmp_path) as url:
+        open_page(page, url, "Parley")  # the seed is analysed and stored by the dashboard
+        # The command line writes the store the dashboard has open.
+        article = tmp_path / "cli.txt"
+        article.write_text(GOOD_TEXT, encoding="utf-8")
+        done = cli(str(article), "--no-models", "--db", str(db), "--out", str(tmp_path / "out"))
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+        open_page(page, url + "/sources", "Sources")
+        expect(page.get_by_test_id("stDataFrame").filter(has_text="Talks resume in Geneva").first).to_be_visible()
+        no_error_on(page)
+        # Another program holds the file while a page opens: the page waits, says so, then shows.
+        other = hold_file(db, 4)
+        try:
+            page.goto(url + "/statements")
+            expect(page.get_by_test_id("stToast").filter(has_text="in use by another program")).to_be_visible(
+                timeout=30_000)
+            expect(page.get_by_role("heading", name="Statements", exact=True)).to_be_visible(timeout=60_000)
+        finally:
+            other.wait()
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=120_000)
+        no_error_on(page)
+        # And the command line waits for the other program in the same way.
+        other = hold_file(db, 3)
+        try:
+            waited = cli(str(article), "--no-models", "--db", str(db), "--out", str(tmp_path / "out2"))
+        finally:
+            other.wait()
+        assert waited.returncode == 0 and "in use by another program" in waited.stderr
+        assert "Traceback" not in waited.stderr
+    titles = set(Store(db).read("articles")["title"])
+    assert "Talks resume in Geneva" in titles and any(t.startswith("Russia-Ukraine crisis") for t in titles)
+
+
+def test_two_sessions_uploading_at_once_lose_nothing(browser, tmp_path):
+    from conftest import serve
+    from playwright.sync_api import expect
+
+    uploads = []
+    for side in ("north", "south"):
+        rows = pd.DataFrame({"title": [f"Report {side} {i}" for i in range(3)],
+                             "text": [f"The mayor of the {side} said on day {i} that water and power were back."
+                                      for i in range(3)]})
+        path = tmp_path / f"{side}.csv"
+        rows.to_csv(path, index=False)
+        uploads.append(path)
+    with serve(tmp_path) as url:
+        pages = [browser.new_page(), browser.new_page()]
+        open_page(pages[0], url, "Parley")  # first visit: the seed
+        for page in pages:
+            open_page(page, url + "/sources", "Sources")
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([])
+        for page, upload in zip(pages, uploads):
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+        for page in pages:  # both press Load together
+            page.get_by_role("button", name="Load and analyse").click()
+        for page in pages:
+            expect(page.get_by_role("heading", name="Last load")).to_be_visible(timeout=300_000)
+            expect(page.get_by_test_id("stDataFrame").first).to_contain_text("loaded")
+            no_error_on(page)
+    titles = set(Store(tmp_path / "parley.duckdb").read("articles")["title"])
+    assert {f"Report {side} {i}" for side in ("north", "south") for i in range(3)} <= titles
+
+
+# -- in the browser: injected text never live, URLs that lead somewhere, limits that are seen -------------
+def test_injection_urls_limits_and_no_outside_requests(page, tmp_path):
+    from urllib.parse import quote
+
+    from conftest import serve
+    from playwright.sync_api import expect
+
+    fill_with_payloads(tmp_path / "parley.duckdb")
+    with serve(tmp_path) as url:
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
+
+        def nothing_live() -> None:
+            live = page.locator("a[href*='evil.example']")
+            assert live.count() == 0, [live.nth(i).evaluate(
+                "e => e.closest('[data-testid]')?.getAttribute('data-testid') + ' ' + e.outerHTML")
+                for i in range(live.count())]
+            assert page.locator("img[src='x']").count() == 0
+            no_error_on(page)
+
+        open_page(page, url + "/statements", "Statements")
+        nothing_live()
+        open_page(page, f"{url}/positions?focus={quote('peace talks')}&focus_party={quote(PAYLOAD_PARTY)}", "Positions")
+        expect(page.get_by_text("**Bold** [party](https:").first).to_be_visible()  # as typed, not bold
+        expect(page.get_by_text("red[shouting]").first).to_be_visible()  # not coloured "shouting"
+        nothing_live()
+        open_page(page, f"{url}/export?speaker={quote(PAYLOAD_SPEAKER)}", "Export")
+        expect(page.get_by_text("[click me](https:").first).to_be_visible()
+        nothing_live()
+
+        # Every page at its own path; an unknown one lands on the Overview and says so.
+        open_page(page, url + "/overview", "Parley")
+        expect(page.get_by_test_id("stMetric").filter(has_text="Articles")).to_be_visible()
+        expect(page.get_by_test_id("stAlert")).to_have_count(0)  # no "page not found"
+        open_page(page, url + "/no-such-page", "Parley")
+        expect(page.get_by_test_id("stAlert").filter(has_text="no page at /no-such-page")).to_be_visible()
+
+        # Copy link carries only what the view can show; reversed dates are named.
+        open_page(page, f"{url}/statements?kind=gossip&kind=direct&evil=1&focus=Atlantis&party=Nobody"
+                        "&from=2023-03-02&to=2023-03-01", "Statements")
+        expect(page.get_by_test_id("stSidebar").get_by_text("The dates are reversed")).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_text("Copy link").click()
+        link = page.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text()
+        assert "/statements?" in link and "kind=direct" in link
+        for dropped in ("gossip", "evil", "Atlantis", "Nobody"):
+            assert dropped not in link
+
+        # A file over the upload limit: the browser refuses it, and Load says so in the page.
+        open_page(page, url + "/sources", "Sources")
+        big = tmp_path / "big.csv"
+        with open(big, "wb") as out:
+            out.write(b"text\n")
+            out.truncate(51 * 1024 * 1024)  # sparse: no 51 MB written to the disk
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(big))
+        page.get_by_role("button", name="Load and analyse").click()
+        expect(page.get_by_test_id("stAlert").filter(has_text="No file was received")).to_be_visible(timeout=30_000)
+        assert page.locator("link[rel*='icon']").count() >= 1
+        assert outside == []  # no font, icon or script from elsewhere
