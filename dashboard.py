@@ -37,7 +37,7 @@ def unknown_path() -> str | None:
     answered by the main page with a notice that names the path."""
     ctx = get_script_run_ctx()
     asked = (ctx.pages_manager.intended_page_name or "").strip("/") if ctx else ""
-    known = {page.url_path for page in PAGES + ALIASES} | {"home"}
+    known = {page.url_path for page in PAGES + ALIASES}
     if not asked or asked in known or ctx.pages_manager.intended_page_script_hash:
         return None
     ctx.pages_manager.set_script_intent("", "")  # resolve to the main page without the pop-up
