@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 SAMPLE = 200_000  # bytes judged; the whole file is decoded with the winner
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (and of other alphanumerics such as ½, dropped below)
 
 
 class EncodingError(ValueError):
@@ -112,24 +112,38 @@ def plausibility(text: str, rules: dict) -> float:
     other = set(rules["other_letters"].replace(" ", ""))
     other_weight = float(rules.get("other_letter_weight", 0.5))
     punctuation = set(rules["punctuation"])
+    punctuation_weight = float(rules.get("punctuation_weight", 1.0))
+    one_letter_words = set(rules.get("one_letter_words", ""))
+    neutral = set(rules.get("neutral", ""))
+    # The script most letters are in (ASCII letters count as Latin): a few Cyrillic letters in English
+    # prose, or a few accented Latin ones in Russian, are a wrong code page, not a quotation.
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if _script(ch) == "cyrillic")
+    main_script = "cyrillic" if cyrillic * 2 > len(letters) else "latin"
     score = 0.0
     for ch in text:
         if ch < "\x80":
             continue
-        if ch in common:
+        if ch.isalpha() and _script(ch) != main_script:
+            score -= 1.0
+        elif ch in common:
             score += 1.0 if ch.islower() else 0.6  # capitals are rarer than small letters in any text
         elif ch in other:
             score += other_weight
-        elif ch in punctuation or ch == "\xa0":
-            score += 0.5
+        elif ch in punctuation:
+            score += punctuation_weight
+        elif ch in neutral:
+            continue
         elif unicodedata.category(ch)[0] in "CZ":  # control, unassigned, odd spaces
             score -= 5.0
         else:  # rare letters, box drawing, currency signs, ¤ ¦ ¬ and the like
             score -= 1.0
     for word in _WORD.findall(text):
-        if word.isascii():
+        if word.isascii() or not word.isalpha():
             continue
         scripts = {_script(ch) for ch in word}
+        if len(word) == 1 and scripts == {"latin"} and word not in one_letter_words:
+            score -= 1.0
         if "latin" in scripts and "cyrillic" in scripts:
             score -= 3.0
         if not (word.islower() or word.isupper() or word.istitle()):
