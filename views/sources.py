@@ -59,6 +59,8 @@ if st.session_state.get("reports"):
         st.warning(escape(notice))  # notices may quote article titles
     reports = pd.DataFrame(st.session_state["reports"])
     st.dataframe(reports, hide_index=True, width="stretch")
+    st.caption(f"A file you chose that is not listed was over {LIMIT_MB} MB: the browser refused it before "
+               "sending it. Split it and load the parts.")
     rejected = reports[reports["result"] == "rejected"]
     if len(rejected):
         st.warning(f"{len(rejected)} file(s) rejected; everything loaded before is kept.")
