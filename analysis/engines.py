@@ -1,0 +1,153 @@
+"""Where the analysis runs: here, in worker processes on this machine, or on a Ray cluster.
+
+An engine turns batches of articles into `BatchResult`s; `pipeline.analyse` writes each result to the
+store as it comes back, so whatever the engine, the driver is the only process that writes the store.
+
+- `InlineEngine`: everything in this process, one batch after the other (the dashboard, `--workers 1`).
+- `LocalEngine`: spaCy extraction in worker processes, a few batches ahead, while this process scores the
+  batch before with the models on all the cores it was given. spaCy lives only in the workers and the
+  models only here, so adding a worker adds one spaCy, not another copy of everything; and scoring here
+  keeps the store's score cache in use.
+- `RayEngine` (analysis/ray_engine.py, needs requirements-ray.txt): actors that each extract and score
+  whole batches, models loaded once per actor.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from analysis import pipeline
+from analysis.pipeline import AnalysisError, BatchResult
+from analysis.tables import conform
+
+ENGINES = ("local", "ray")
+# A worker process is replaced after this many batches, so that whatever spaCy accumulates over a long run
+# (its string store grows with every new word) is given back: a worker's memory is bounded whatever the
+# corpus size, at the cost of one spaCy load (a few seconds) per 1,000 articles.
+BATCHES_PER_WORKER = 40
+# How many batches each extraction worker may be ahead of the scoring; more only holds more memory.
+AHEAD_PER_WORKER = 2
+
+
+class Engine:
+    """Runs batches; `scorer` is set when the models run in this process (the driver scores)."""
+
+    scorer = None
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self, use_models: bool) -> tuple[str | None, list[str]]:
+        """Load what the run needs; (models version, or None when there are no models; notices)."""
+        self.scorer, notices = pipeline.load_scorer(use_models)
+        return (self.scorer.version() if self.scorer else None), notices
+
+    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class InlineEngine(Engine):
+    """Extraction and scoring in this process, one batch after the other."""
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+
+    def start(self, use_models: bool) -> tuple[str | None, list[str]]:
+        if self.threads:
+            use_threads(self.threads)
+        return super().start(use_models)
+
+    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+        for batch in batches:
+            yield _extract(batch)
+
+
+class LocalEngine(Engine):
+    """Extraction in worker processes while this process scores; all `workers` cores busy."""
+
+    def __init__(self, workers: int = 2):
+        if workers < 2:
+            raise ValueError("LocalEngine needs at least 2 workers; use InlineEngine for one.")
+        self.workers = workers
+        # Extraction is about a third of the work with models: half the cores extract, and the models use
+        # them all, taking what the extraction leaves idle.
+        self.extractors = max(1, workers // 2)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self, use_models: bool) -> tuple[str | None, list[str]]:
+        # Start the workers first: they load spaCy while this process loads the models.
+        self.pool = ProcessPoolExecutor(
+            self.extractors,
+            # Not fork: this process may already run ONNX Runtime threads, which a fork would copy half-made.
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+            max_tasks_per_child=BATCHES_PER_WORKER,
+        )
+        use_threads(self.workers)
+        return super().start(use_models)
+
+    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+        ahead = deque()
+        try:
+            for batch in batches:
+                ahead.append(self.pool.submit(_extract, batch))
+                if len(ahead) > AHEAD_PER_WORKER * self.extractors:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        except BrokenProcessPool as error:
+            raise AnalysisError(
+                "An extraction worker process died (out of memory?); the batches stored before it are kept. "
+                "Run again with fewer --workers."
+            ) from error
+        finally:
+            for future in ahead:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def open_engine(name: str = "local", workers: int | None = None, address: str | None = None) -> Engine:
+    """The engine the command line asked for; `workers` defaults to this machine's cores."""
+    if name not in ENGINES:
+        raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.")
+    if workers is not None and workers < 1:
+        raise ValueError(f"--workers must be at least 1, not {workers}.")
+    if address and name != "ray":
+        raise ValueError("--address names a Ray cluster; use it with --engine ray.")
+    if name == "ray":
+        from analysis.ray_engine import RayEngine  # only this engine needs Ray installed
+
+        return RayEngine(workers=workers, address=address)
+    workers = workers or os.cpu_count() or 1
+    return InlineEngine(threads=1) if workers == 1 else LocalEngine(workers)
+
+
+def use_threads(threads: int) -> None:
+    """Cores the models may use in this process; read when a model is loaded."""
+    os.environ["PARLEY_ONNX_THREADS"] = str(threads)
+
+
+def _warm() -> None:
+    # Load spaCy and the gazetteer when the worker starts, not inside its first batch.
+    pipeline.extract_each(conform(pd.DataFrame({"article_id": ["warm-up"], "text": ["Warm-up."]}), "articles"))
+
+
+def _extract(batch: pd.DataFrame) -> BatchResult:
+    frames, failed = pipeline.extract_each(batch)
+    return BatchResult(frames, failed)
