@@ -1,5 +1,5 @@
 """Command line: python -m analysis analyze PATH [PATH ...] --out DIR [--no-models] [--db FILE]
-[--engine local|ray] [--workers N] [--address ADDR]."""
+[--engine local|ray] [--workers N] [--address ADDR] [--batch-size N]."""
 from __future__ import annotations
 
 import argparse
@@ -34,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="cores to use (default: all of this machine's, or all of the Ray cluster's)")
     run.add_argument("--address", default=None,
                      help="Ray cluster to join, e.g. HOST:6379 after `ray start --head` (default: a local Ray)")
+    run.add_argument("--batch-size", type=int, default=25,
+                     help="articles per batch: the unit of work of a worker and of a store transaction")
     args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error(f"--batch-size must be at least 1, not {args.batch_size}.")
     try:
         engine = open_engine(args.engine, args.workers, args.address)
     except ImportError as error:
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             summary = analyse(loaded.articles, store, use_models=not args.no_models, engine=engine,
-                              on_batch=on_batch)
+                              on_batch=on_batch, batch_size=args.batch_size)
         except AnalysisError as error:
             print(f"Error: {error}", file=sys.stderr)
             return 2
