@@ -81,13 +81,13 @@ class LocalEngine(Engine):
         if workers < 2:
             raise ValueError("LocalEngine needs at least 2 workers; use InlineEngine for one.")
         self.workers = workers
-        # Extraction is about a third of the work with models: half the cores extract, and the models use
-        # them all, taking what the extraction leaves idle.
-        self.extractors = max(1, workers // 2)
+        self.extractors = workers
         self.pool: ProcessPoolExecutor | None = None
 
     def start(self, use_models: bool) -> tuple[str | None, list[str]]:
-        # Start the workers first: they load spaCy while this process loads the models.
+        # With models, extraction is about a third of the work: half the cores extract, and the models use
+        # them all, taking what the extraction leaves idle. Without models every core extracts.
+        self.extractors = max(1, self.workers // 2) if use_models else self.workers
         self.pool = ProcessPoolExecutor(
             self.extractors,
             # Not fork: this process may already run ONNX Runtime threads, which a fork would copy half-made.
@@ -95,6 +95,10 @@ class LocalEngine(Engine):
             initializer=_warm,
             max_tasks_per_child=BATCHES_PER_WORKER,
         )
+        # Start the workers now (the pool starts them on demand): they load spaCy while this process loads
+        # the models.
+        for _ in range(self.extractors):
+            self.pool.submit(int)
         use_threads(self.workers)
         return super().start(use_models)
 
