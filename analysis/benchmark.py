@@ -7,12 +7,15 @@ them, taken by article id so that it is the same every time; all of them without
 store. Prints wall time, documents/s, the speed-up over one worker, Ray's throughput as a share of the
 local engine's, and the peak resident memory summed over every process of the run (the driver, its
 workers, and under a local Ray its raylet, object store and actors), sampled from /proc every 0.2 s
-(Linux). Ends with what 10^6 documents would cost, extrapolated from the fastest run's per-document time.
+(Linux), and the CPU time of the run's processes. On a machine that other work keeps busy, wall times
+move with that load; CPU seconds per document hardly do. Ends with what 10^6 documents would cost.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,11 @@ class Result:
     statements: int
     wall: float
     peak_mb: float
+    cpu: float  # user + system seconds of every process of the run that ended within it
+
+    @property
+    def cpu_per_document(self) -> float:
+        return self.cpu / max(self.documents, 1)
 
     @property
     def rate(self) -> float:
@@ -100,12 +108,14 @@ def run_one(corpus: Path, engine: str, workers: int, models: bool, batch_size: i
                "--engine", engine, "--workers", str(workers), "--batch-size", str(batch_size)]
     if not models:
         command.append("--no-models")
-    started = time.monotonic()
+    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(process.pid)
     memory.start()
     _, errors = process.communicate()
     wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     memory.running = False
     memory.join()
     if process.returncode != 0:
@@ -113,12 +123,13 @@ def run_one(corpus: Path, engine: str, workers: int, models: bool, batch_size: i
     done = re.search(r"(\d+) article\(s\) analysed, \d+ unchanged; (\d+) statements", errors)
     if not done:
         raise RuntimeError(f"No summary line in the output of {engine} with {workers} worker(s):\n{errors[-2000:]}")
-    return Result(engine, workers, int(done.group(1)), int(done.group(2)), wall, memory.peak_kb / 1024)
+    return Result(engine, workers, int(done.group(1)), int(done.group(2)), wall, memory.peak_kb / 1024, cpu)
 
 
 def table(results: list[Result]) -> str:
     rows = ["| engine | workers | documents | statements | wall (s) | documents/s | vs 1 worker | vs local | "
-            "peak RSS, all processes (MB) |", "|---|---|---|---|---|---|---|---|---|"]
+            "CPU s per document | cores busy | peak RSS, all processes (MB) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     by = {(r.engine, r.workers): r for r in results}
     for r in results:
         one = by.get((r.engine, 1))
@@ -126,19 +137,22 @@ def table(results: list[Result]) -> str:
         speedup = f"{r.rate / one.rate:.2f}×" if one and one.rate else ""
         versus = f"{r.rate / local.rate:.0%}" if local and local.rate and r.engine != "local" else ""
         rows.append(f"| {r.engine} | {r.workers} | {r.documents} | {r.statements} | {r.wall:.0f} | {r.rate:.2f} | "
-                    f"{speedup} | {versus} | {r.peak_mb:,.0f} |")
+                    f"{speedup} | {versus} | {r.cpu_per_document:.2f} | {r.cpu / r.wall:.2f} | {r.peak_mb:,.0f} |")
     return "\n".join(rows)
 
 
 def extrapolation(results: list[Result]) -> str:
     best = max(results, key=lambda r: r.rate)
     seconds = EXTRAPOLATE_TO / best.rate
-    core_hours = seconds * best.workers / 3600
+    # CPU seconds per document hardly depend on what else the machine runs; wall time does.
+    frugal = min(results, key=lambda r: r.cpu_per_document)
+    core_hours = frugal.cpu_per_document * EXTRAPOLATE_TO / 3600
     statements = best.statements / max(best.documents, 1) * EXTRAPOLATE_TO
-    return (f"{EXTRAPOLATE_TO:,} documents at the fastest run's {best.rate:.2f} documents/s ({best.engine}, "
-            f"{best.workers} workers): {seconds / 3600:,.0f} hours on this machine, {core_hours:,.0f} core-hours; "
-            f"on a Ray cluster of 64 cores about {core_hours / 64:,.1f} hours if it scales as measured here "
-            f"(about {statements:,.0f} statements).")
+    return (f"{EXTRAPOLATE_TO:,} documents (about {statements:,.0f} statements): {seconds / 3600:,.0f} hours on this "
+            f"machine at the fastest run's {best.rate:.2f} documents/s ({best.engine}, {best.workers} workers); "
+            f"{core_hours:,.0f} core-hours at {frugal.cpu_per_document:.2f} CPU s per document ({frugal.engine}, "
+            f"{frugal.workers} workers), so about {core_hours / 64:,.1f} hours on a 64-core Ray cluster "
+            f"if it scales as measured here.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         for engine, workers in runs:
             result = run_one(corpus, engine, workers, not args.no_models, args.batch_size, folder)
             print(f"  {engine} × {workers}: {result.wall:.0f} s, {result.rate:.2f} documents/s, "
-                  f"peak {result.peak_mb:,.0f} MB", flush=True)
+                  f"{result.cpu:.0f} CPU s, peak {result.peak_mb:,.0f} MB, load average {os.getloadavg()[0]:.1f}",
+                  flush=True)
             results.append(result)
     print()
     print(table(results))

@@ -4,19 +4,22 @@ An engine turns batches of articles into `BatchResult`s; `pipeline.analyse` writ
 store as it comes back, so whatever the engine, the driver is the only process that writes the store.
 
 - `InlineEngine`: everything in this process, one batch after the other (the dashboard, `--workers 1`).
-- `LocalEngine`: spaCy extraction in worker processes, a few batches ahead, while this process scores the
-  batch before with the models on all the cores it was given. spaCy lives only in the workers and the
-  models only here, so adding a worker adds one spaCy, not another copy of everything; and scoring here
-  keeps the store's score cache in use.
+- `LocalEngine`: spaCy extraction in worker processes, a few batches ahead, while this process scores
+  earlier batches with the models on one lane (a thread) per core. spaCy lives only in the workers and
+  the models only here, held once for all lanes, so adding a worker adds one spaCy, not another copy of
+  everything; and scoring here keeps the store's score cache in use.
 - `RayEngine` (analysis/ray_engine.py, needs requirements-ray.txt): actors that each extract and score
   whole batches, models loaded once per actor.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from queue import Queue
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
@@ -51,7 +54,9 @@ class Engine:
         self.scorer, notices = pipeline.load_scorer(use_models)
         return (self.scorer.version() if self.scorer else None), notices
 
-    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+    def run(self, batches: Iterable[pd.DataFrame], cache=None) -> Iterator[BatchResult]:
+        """Results of the batches, with sentiments and stances when the engine scored them (using `cache`,
+        the store's score cache, where it can reach it); those without are scored by the caller."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -69,13 +74,13 @@ class InlineEngine(Engine):
             use_threads(self.threads)
         return super().start(use_models)
 
-    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
-        for batch in batches:
+    def run(self, batches: Iterable[pd.DataFrame], cache=None) -> Iterator[BatchResult]:
+        for batch in batches:  # scored by the caller, which reports the models' progress within a batch
             yield _extract(batch)
 
 
 class LocalEngine(Engine):
-    """Extraction in worker processes while this process scores; all `workers` cores busy."""
+    """spaCy extraction in worker processes while this process scores with the models on `workers` lanes."""
 
     def __init__(self, workers: int = 2):
         if workers < 2:
@@ -83,10 +88,12 @@ class LocalEngine(Engine):
         self.workers = workers
         self.extractors = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.lanes: ThreadPoolExecutor | None = None
+        self.lane_scorers: Queue = Queue()
 
     def start(self, use_models: bool) -> tuple[str | None, list[str]]:
-        # With models, extraction is about a third of the work: half the cores extract, and the models use
-        # them all, taking what the extraction leaves idle. Without models every core extracts.
+        # With models, extraction is about a quarter of the work: half the cores extract, and as many scoring
+        # lanes as cores take what the extraction leaves idle. Without models every core extracts.
         self.extractors = max(1, self.workers // 2) if use_models else self.workers
         self.pool = ProcessPoolExecutor(
             self.extractors,
@@ -99,10 +106,37 @@ class LocalEngine(Engine):
         # the models.
         for _ in range(self.extractors):
             self.pool.submit(int)
-        use_threads(self.workers)
-        return super().start(use_models)
+        # One thread per scoring lane, each batch on one lane: lanes keep every core busy even when the
+        # machine is shared, where one batch split over threads waits for its slowest thread at every layer.
+        use_threads(1)
+        version, notices = super().start(use_models)
+        if self.scorer is not None:
+            self.lanes = ThreadPoolExecutor(self.workers, thread_name_prefix="scoring")
+            for _ in range(self.workers):
+                self.lane_scorers.put(_lane_copy(self.scorer))
+        return version, notices
 
-    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+    def run(self, batches: Iterable[pd.DataFrame], cache=None) -> Iterator[BatchResult]:
+        if self.lanes is None:
+            yield from self._extracted(batches)
+            return
+        scoring = deque()
+        for extracted in self._extracted(batches):
+            scoring.append(self.lanes.submit(self._score, extracted, cache))
+            if len(scoring) > self.workers:
+                yield scoring.popleft().result()
+        while scoring:
+            yield scoring.popleft().result()
+
+    def _score(self, result: BatchResult, cache) -> BatchResult:
+        scorer = self.lane_scorers.get()
+        try:
+            result.frames["sentiments"], result.frames["stances"] = scorer.score(result.frames["statements"], cache)
+        finally:
+            self.lane_scorers.put(scorer)
+        return result
+
+    def _extracted(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
         ahead = deque()
         try:
             for batch in batches:
@@ -121,6 +155,9 @@ class LocalEngine(Engine):
                 future.cancel()
 
     def close(self) -> None:
+        if self.lanes is not None:
+            self.lanes.shutdown(wait=True, cancel_futures=True)
+            self.lanes = None
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -145,6 +182,17 @@ def open_engine(name: str = "local", workers: int | None = None, address: str | 
 def use_threads(threads: int) -> None:
     """Cores the models may use in this process; read when a model is loaded."""
     os.environ["PARLEY_ONNX_THREADS"] = str(threads)
+
+
+def _lane_copy(scorer):
+    """The scorer for one lane: the same ONNX sessions (safe to run from several threads, and the weights are
+    held once), each with its own tokenizer, which must not be used by two threads at once."""
+    def twin(model):
+        classifier = copy.copy(model.classifier)
+        classifier.tokenizer = copy.deepcopy(model.classifier.tokenizer)
+        return dataclasses.replace(model, classifier=classifier)
+
+    return type(scorer)(twin(scorer.sentiment), twin(scorer.stance), scorer.targets)
 
 
 def _warm() -> None:

@@ -110,7 +110,7 @@ def analyse(
         if on_batch:
             on_batch(Tally(0, len(todo), 0))
         batches = (todo.iloc[start : start + batch_size] for start in range(0, len(todo), batch_size))
-        for result in engine.run(batches):
+        for result in engine.run(batches, store):
             frames = result.frames
             position = summary.analysed + len(summary.failed)
             report(position / total, f"Analysing articles {position + 1}–{position + len(frames['articles'])} "

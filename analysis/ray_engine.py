@@ -100,7 +100,7 @@ class RayEngine(Engine):
             )
             self.started_ray = True
 
-    def run(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
+    def run(self, batches: Iterable[pd.DataFrame], cache=None) -> Iterator[BatchResult]:
         batches = iter(batches)
         running: dict = {}  # object ref → actor slot
         served = [0] * len(self.actors)  # batches given to each slot's current actor
