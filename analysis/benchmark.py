@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ class Result:
     statements: int
     wall: float
     peak_mb: float
-    cpu: float  # user + system seconds of every process of the run that ended within it
+    cpu: float  # user + system seconds of every process of the run
 
     @property
     def cpu_per_document(self) -> float:
@@ -50,17 +49,29 @@ class Result:
         return self.documents / self.wall if self.wall else 0.0
 
 
-class TreeMemory(threading.Thread):
-    """Peak of the summed RSS of a process and all its descendants."""
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and all its descendants, and the CPU time each of them used.
+
+    Sampled from /proc rather than taken from the kernel's accounting of reaped children: Ray's actors are
+    not reaped by the command that started them, so their CPU time would not be counted there.
+    """
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_kb, self.running = pid, 0, True
+        self.cpu_ticks: dict[int, int] = {}
 
     def run(self) -> None:
         while self.running:
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in _tree(self.pid)))
+            tree = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            for pid in tree:
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
             time.sleep(0.2)
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 def _tree(pid: int) -> list[int]:
@@ -74,6 +85,14 @@ def _tree(pid: int) -> list[int]:
             except OSError:  # the process ended while we looked
                 pass
     return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime of the process itself, not of its reaped children
 
 
 def _rss_kb(pid: int) -> int:
@@ -108,22 +127,20 @@ def run_one(corpus: Path, engine: str, workers: int, models: bool, batch_size: i
                "--engine", engine, "--workers", str(workers), "--batch-size", str(batch_size)]
     if not models:
         command.append("--no-models")
-    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    memory = TreeMemory(process.pid)
-    memory.start()
+    sampler = TreeSampler(process.pid)
+    sampler.start()
     _, errors = process.communicate()
     wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    memory.running = False
-    memory.join()
+    sampler.running = False
+    sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{engine} with {workers} worker(s) failed:\n{errors[-2000:]}")
     done = re.search(r"(\d+) article\(s\) analysed, \d+ unchanged; (\d+) statements", errors)
     if not done:
         raise RuntimeError(f"No summary line in the output of {engine} with {workers} worker(s):\n{errors[-2000:]}")
-    return Result(engine, workers, int(done.group(1)), int(done.group(2)), wall, memory.peak_kb / 1024, cpu)
+    return Result(engine, workers, int(done.group(1)), int(done.group(2)), wall, sampler.peak_kb / 1024, sampler.cpu)
 
 
 def table(results: list[Result]) -> str:
