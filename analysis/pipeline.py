@@ -61,6 +61,7 @@ class BatchResult:
     failed: list[str] = field(default_factory=list)
     fresh_scores: dict[str, pd.DataFrame] = field(default_factory=dict)
 
+
 def pipeline_version() -> str:
     """A hash of the extraction code and every config file: changing either re-analyses stored articles."""
     code = [CODE_DIR / name for name in EXTRACTION_CODE]
@@ -109,6 +110,8 @@ def analyse(
         report = progress or (lambda fraction, message: None)
         if on_batch:
             on_batch(Tally(0, len(todo), 0))
+        if len(todo):
+            report(0.0, f"Analysing {len(todo)} article(s)")
         batches = (todo.iloc[start : start + batch_size] for start in range(0, len(todo), batch_size))
         for result in engine.run(batches, store):
             frames = result.frames
