@@ -128,10 +128,10 @@ def test_engine_choices_are_checked(name, workers, address, problem):
 
 def test_one_worker_runs_in_this_process_and_more_in_worker_processes():
     assert isinstance(engines.open_engine("local", 1), engines.InlineEngine)
-    with engines.open_engine("local", 2) as local:
-        assert isinstance(local, engines.LocalEngine)
-        local.start(use_models=False)
-        assert local.extractors == 2  # without models every worker extracts
+    local = engines.open_engine("local", 2)
+    assert isinstance(local, engines.LocalEngine) and local.workers == 2
+    with pytest.raises(ValueError, match="InlineEngine"):
+        engines.LocalEngine(1)
 
 
 def test_the_default_command_line_and_the_dashboard_never_import_ray():
