@@ -29,7 +29,7 @@ Progress = Callable[[float, str], None]
 
 
 class AnalysisError(RuntimeError):
-    """An article could not be analysed; nothing of its batch was written."""
+    """The analysis as a whole could not go on (e.g. a worker died); batches written before it are kept."""
 
 
 @dataclass
@@ -39,6 +39,27 @@ class Summary:
     statements: int = 0
     claims: int = 0
     notices: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # one line per article that was skipped, with the reason
+
+
+@dataclass
+class Tally:
+    """Where a run stands, after each stored batch: what a progress bar shows."""
+
+    done: int
+    total: int
+    statements: int
+
+
+@dataclass
+class BatchResult:
+    """What a worker hands back for one batch: the contract tables of the articles that could be analysed
+    (with sentiments and stances when the worker scored them), the articles it skipped and why, and the
+    model outputs it computed, for the driver to keep in the store's score cache."""
+
+    frames: dict[str, pd.DataFrame]
+    failed: list[str] = field(default_factory=list)
+    fresh_scores: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def pipeline_version() -> str:
@@ -65,31 +86,57 @@ def analyse(
     use_models: bool = True,
     progress: Progress | None = None,
     batch_size: int = 25,
+    engine=None,
+    on_batch: Callable[[Tally], None] | None = None,
 ) -> Summary:
-    """Analyse the articles not yet analysed by these versions and write them to the store."""
-    scorer, notices = load_scorer(use_models)
-    summary = Summary(notices=notices)
-    version, models_version = versions(scorer)
-    # Without models, an article analysed earlier with models is not redone: redoing it would drop its scores.
-    done = store.analysed(version, models_version if scorer else None)
-    articles = conform(articles, "articles").drop_duplicates("article_id")
-    todo = articles[~articles["article_id"].isin(done)]
-    summary.skipped = len(articles) - len(todo)
-    total = max(len(todo), 1)
-    report = progress or (lambda fraction, message: None)
-    for start in range(0, len(todo), batch_size):
-        batch = todo.iloc[start : start + batch_size]
-        report(start / total, f"Analysing articles {start + 1}–{start + len(batch)} of {len(todo)}")
-        frames = extract(batch)
-        if scorer:
-            def model_progress(fraction: float, message: str, start=start, n=len(batch)) -> None:
-                report((start + fraction * n) / total, message)
+    """Analyse the articles not yet analysed by these versions and write them to the store.
 
-            frames["sentiments"], frames["stances"] = scorer.score(frames["statements"], store, model_progress)
-        store.write_batch(frames, version, models_version)
-        summary.analysed += len(batch)
-        summary.statements += len(frames["statements"])
-        summary.claims += len(frames["claims"])
+    `engine` (analysis.engines) decides where extraction and scoring run; by default both run here, one
+    batch after the other. Whatever the engine, this process is the only one that writes the store.
+    """
+    from analysis.engines import InlineEngine
+
+    engine = engine or InlineEngine()
+    with engine:
+        models_version, notices = engine.start(use_models)
+        summary = Summary(notices=list(notices))
+        version = pipeline_version()
+        # Without models, an article analysed earlier with models is not redone: redoing it would drop its scores.
+        done = store.analysed(version, models_version)
+        articles = conform(articles, "articles").drop_duplicates("article_id")
+        todo = articles[~articles["article_id"].isin(done)]
+        summary.skipped = len(articles) - len(todo)
+        total = max(len(todo), 1)
+        report = progress or (lambda fraction, message: None)
+        if on_batch:
+            on_batch(Tally(0, len(todo), 0))
+        if len(todo):
+            report(0.0, f"Analysing {len(todo)} article(s)")
+        batches = (todo.iloc[start : start + batch_size] for start in range(0, len(todo), batch_size))
+        for result in engine.run(batches, store):
+            frames = result.frames
+            position = summary.analysed + len(summary.failed)
+            report(position / total, f"Analysing articles {position + 1}–{position + len(frames['articles'])} "
+                                     f"of {len(todo)}")
+            if engine.scorer is not None and "sentiments" not in frames:
+                def model_progress(fraction: float, message: str, start=position, n=len(frames["articles"])) -> None:
+                    report((start + fraction * n) / total, message)
+
+                frames["sentiments"], frames["stances"] = engine.scorer.score(frames["statements"], store,
+                                                                              model_progress)
+            for model, outputs in result.fresh_scores.items():
+                store.put_scores(model, outputs)
+            store.write_batch(frames, version, models_version or "")
+            summary.failed += result.failed
+            summary.analysed += len(frames["articles"])
+            summary.statements += len(frames["statements"])
+            summary.claims += len(frames["claims"])
+            if on_batch:
+                on_batch(Tally(summary.analysed + len(summary.failed), len(todo), summary.statements))
+    if summary.failed:
+        # Said among the notices too, so that every caller that shows notices shows these.
+        summary.notices.append(f"{len(summary.failed)} article(s) could not be analysed and were skipped: "
+                               + "; ".join(summary.failed))
     report(1.0, f"Analysed {summary.analysed} article(s); {summary.skipped} unchanged")
     return summary
 
@@ -121,6 +168,41 @@ def load_scorer(use_models: bool = True) -> tuple[object | None, list[str]]:
 def versions(scorer) -> tuple[str, str]:
     """What a stored analysis is keyed on: the pipeline version and the models' version (empty without models)."""
     return pipeline_version(), scorer.version() if scorer else ""
+
+
+def extract_each(articles: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """`extract` over the batch, and where it fails, over each article alone: an article that cannot be
+    analysed is left out and named with the reason, and the rest of its batch is kept."""
+    try:
+        return extract(articles), []
+    except Exception as error:  # find which article it was; the others are analysed on their own
+        if len(articles) == 1:
+            return _extracted([], articles), [_failure(articles.iloc[0], error)]
+    kept, failed = [], []
+    for i in range(len(articles)):
+        one = articles.iloc[i : i + 1]
+        try:
+            kept.append(extract(one))
+        except Exception as error:
+            failed.append(_failure(one.iloc[0], error))
+    return _extracted(kept, articles), failed
+
+
+def _extracted(kept: list[dict[str, pd.DataFrame]], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    ids = {f["articles"]["article_id"].iloc[0] for f in kept}
+    return {
+        "articles": articles[articles["article_id"].isin(ids)],
+        "statements": _concat([f["statements"] for f in kept], "statements"),
+        "claims": _concat([f["claims"] for f in kept], "claims"),
+    }
+
+
+def _failure(article: pd.Series, error: Exception) -> str:
+    # The extractor may already have wrapped the error with the article's name: report the cause once.
+    cause = error.__cause__ if isinstance(error, AnalysisError) and error.__cause__ else error
+    title = "" if pd.isna(article.get("title")) else str(article.get("title") or "")
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return f"{title or article['article_id']!r} ({article['article_id']}): {type(cause).__name__}: {reason[:300]}"
 
 
 def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -142,7 +142,8 @@ def _session(graph: Path, threads: int | None):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+    # PARLEY_ONNX_THREADS: set by the analysis engines so that each worker uses the cores it was given.
+    options.intra_op_num_threads = threads or int(os.environ.get("PARLEY_ONNX_THREADS") or 0) or min(os.cpu_count() or 1, 4)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])

@@ -1,4 +1,4 @@
-"""The flow from articles to the store: skipping unchanged work, whole-batch failure, the CLI."""
+"""The flow from articles to the store: skipping unchanged work, one failing article skipped, the CLI."""
 import os
 import subprocess
 import sys
@@ -25,11 +25,12 @@ def test_seed_is_analysed_once(store):
     assert (again.analysed, again.skipped) == (0, 1)
 
 
-def test_a_failing_article_is_named_and_its_batch_not_written(store, monkeypatch):
+def test_a_failing_article_is_named_and_the_rest_of_its_batch_written(store, monkeypatch):
     pipeline.analyse(seed(), store, use_models=False)
     before = store.read("statements")
     good = load_file("good.txt", b"Good one\nThe minister said the talks were constructive.").articles
     bad = load_file("bad.txt", b"Broken article\nThis text makes the extractor fail.").articles
+    worse = load_file("worse.txt", b"Another broken one\nThis one makes the extractor fail too.").articles
     real = pipeline.statements.extract
 
     def flaky(article):
@@ -38,10 +39,12 @@ def test_a_failing_article_is_named_and_its_batch_not_written(store, monkeypatch
         return real(article)
 
     monkeypatch.setattr(pipeline.statements, "extract", flaky)
-    with pytest.raises(pipeline.AnalysisError, match="Broken article"):
-        pipeline.analyse(pd.concat([good, bad]), store, use_models=False)
-    pd.testing.assert_frame_equal(store.read("statements"), before)
-    assert len(store.read("articles")) == 1
+    summary = pipeline.analyse(pd.concat([bad, good, worse]), store, use_models=False)
+    assert summary.analysed == 1 and len(summary.failed) == 2
+    assert "'Broken article'" in summary.failed[0] and "ValueError: boom" in summary.failed[0]
+    assert "'Another broken one'" in summary.failed[1]
+    assert set(store.read("articles")["title"]) == {seed()["title"].iloc[0], "Good one"}
+    assert len(store.read("statements")) > len(before)
 
 
 def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
