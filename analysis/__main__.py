@@ -12,7 +12,7 @@ from tqdm import tqdm
 from analysis.articles import load_paths
 from analysis.engines import ENGINES, open_engine
 from analysis.pipeline import AnalysisError, Tally, analyse
-from analysis.store import Store
+from analysis.store import Store, StoreBusy
 from analysis.tables import TABLES
 
 # Each table's rows are sorted on these columns (its key) before they are written.
@@ -20,6 +20,14 @@ SORT_KEYS = {"stances": ("statement_id", "target")}
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _analyze(argv)
+    except StoreBusy as error:  # another program held the store too long: say so, no traceback
+        print(f"Error: {error}", file=sys.stderr)
+        return 3
+
+
+def _analyze(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Parley's analysis pipeline.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("analyze", help="analyse files or folders and write the contract tables as CSV")
