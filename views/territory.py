@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis.claims import contested, read_reference
 from components import data, evidence, filters, maps
-from components.export import show_chart as show
+from components.display import chart as show
 
 st.title("Territory")
 st.caption("Territorial claims found in the articles: who says they annexed, captured, reclaimed, advance on "
@@ -49,7 +49,8 @@ st.subheader("Map")
 map_fig = maps.claims_map(claims, caption)
 map_event = show(map_fig, "Territorial claims map", maps.placed(claims), key="territory-map",
                  select=("points", "box", "lasso"))
-show_evidence(map_fig, map_event, "Claims at the selected places")
+if map_event is not None:
+    show_evidence(map_fig, map_event, "Claims at the selected places")
 if unplaced:
     st.caption(f"{unplaced} claim(s) name no place the gazetteer knows (or none at all); they are in the table "
                "below but not on the map.")
@@ -58,7 +59,8 @@ st.subheader("Timeline")
 timeline = maps.claims_timeline(claims, caption)
 timeline_event = show(timeline, "Territorial claims over time", claims, key="territory-timeline",
                       select=("points", "box", "lasso"))
-show_evidence(timeline, timeline_event, "Claims on the selected dates")
+if timeline_event is not None:
+    show_evidence(timeline, timeline_event, "Claims on the selected dates")
 
 st.subheader("Claimed area")
 upload = st.file_uploader(
