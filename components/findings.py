@@ -85,7 +85,7 @@ def widest_divide(stances: pd.DataFrame, statements: pd.DataFrame, min_n: int) -
         return []
     gap, target, high, low = best
     text = (f"The widest divide is on {target}: {high['party']} at {points(high['net'])} "
-            f"(n={int(high['statements'])}) against {low['party']} at {points(low['net'])} "
+            f"(n={int(high['statements'])}) versus {low['party']} at {points(low['net'])} "
             f"(n={int(low['statements'])}), {round(gap * 100)} points apart.")
     return [Finding("divide", text, [{"party": high["party"], "target": target},
                                      {"party": low["party"], "target": target}])]
