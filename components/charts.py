@@ -224,10 +224,10 @@ def _grid(count: int) -> tuple[int, int]:
     return -(-count // cols), cols
 
 
-def _panels(parties: list[str], title_size: int = 14):
-    """A grid of small multiples, one per party, sharing both axes."""
+def _panels(parties: list[str], title_size: int = 14, shared_y: bool = True):
+    """A grid of small multiples, one per party, sharing the time axis (and the value axis if `shared_y`)."""
     rows, cols = _grid(len(parties))
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=True,
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=shared_y,
                         subplot_titles=[html.escape(p) for p in parties],
                         horizontal_spacing=0.04, vertical_spacing=0.16 if rows > 1 else 0.1)
     fig.update_annotations(font=dict(size=title_size))
@@ -264,27 +264,34 @@ def stance_over_time(
         rows = grouped[grouped["party"] == name].sort_values("period")
         solid, faint = rows[rows["statements"] >= min_n], rows[rows["statements"] < min_n]
         colour = party_color(name)
-        if len(solid):
+        runs = _runs(solid["period"], freq)
+        for run in runs:
+            part = solid[solid["period"].isin(run)]
+            # A band where the line runs; a lone point gets its interval as a bar, not a band to nowhere.
+            if len(part) > 1:
+                x, y = list(part["period"]) + list(part["period"])[::-1], list(part["high"]) + list(part["low"])[::-1]
+            else:
+                x, y = [part["period"].iat[0]] * 2, [part["low"].iat[0], part["high"].iat[0]]
             fig.add_trace(go.Scatter(
-                x=list(solid["period"]) + list(solid["period"])[::-1],
-                y=list(solid["high"]) + list(solid["low"])[::-1], fill="toself", mode="lines",
-                line=dict(width=0), fillcolor=style.rgba(colour, 0.18), hoverinfo="skip", showlegend=False,
+                x=x, y=y, fill="toself" if len(part) > 1 else None, mode="lines",
+                line=dict(width=0 if len(part) > 1 else 6, color=style.rgba(colour, 0.25)),
+                fillcolor=style.rgba(colour, 0.18), hoverinfo="skip", showlegend=False,
                 name=f"{name}: 95% interval", legendgroup=name,
             ), row=r, col=c)
-        for part, faded in ((solid, False), (faint, True)):
-            if part.empty:
-                continue
-            fig.add_trace(go.Scatter(
-                x=part["period"], y=part["net"], mode="markers" if faded else "lines+markers",
-                name=name if not faded else f"{name}: under {min_n} statements", legendgroup=name,
-                showlegend=False, line=dict(color=colour, width=2.5),
-                marker=dict(size=6 if faded else 7, color="#FFFFFF" if faded else colour,
-                            line=dict(color=colour, width=1.5)),
-                opacity=0.6 if faded else 1.0,
-                customdata=[[name, p.date().isoformat(), target, int(n)] for p, n in zip(part["period"], part["statements"])],
-                hovertemplate="<b>%{customdata[0]}</b>, " + _period_hover(freq) + "<br>net stance %{y:+.2f}"
-                              "<br>%{customdata[3]} statement(s)<extra></extra>",
-            ), row=r, col=c)
+        if len(solid):
+            # A gap of a period or more breaks the line: a line across it would invent the months between.
+            x, y, custom = [], [], []
+            for run in runs:
+                part = solid[solid["period"].isin(run)]
+                x += list(part["period"]) + [None]
+                y += list(part["net"]) + [None]
+                custom += [[name, p.date().isoformat(), target, int(n)]
+                           for p, n in zip(part["period"], part["statements"])] + [[name, "", target, 0]]
+            fig.add_trace(_trend_points(name, x[:-1], y[:-1], custom[:-1], colour, False, freq), row=r, col=c)
+        if len(faint):
+            custom = [[name, p.date().isoformat(), target, int(n)] for p, n in zip(faint["period"], faint["statements"])]
+            fig.add_trace(_trend_points(f"{name}: under {min_n} statements", list(faint["period"]),
+                                        list(faint["net"]), custom, colour, True, freq), row=r, col=c)
     fig.update_yaxes(range=[-1.1, 1.1], zeroline=True, zerolinecolor="#888888", tickvals=[-1, 0, 1],
                      ticktext=["against", "0", "favor"], tickfont=dict(size=12))
     fig.update_xaxes(tickfont=dict(size=12))
@@ -297,9 +304,35 @@ def stance_over_time(
     return _meta(_note_undated(fig, undated), "stance_over_time", keys, freq=freq, undated=undated)
 
 
+def _runs(periods: pd.Series, freq: str | None) -> list[list[pd.Timestamp]]:
+    """Consecutive periods grouped into runs (a missing period starts a new run)."""
+    runs: list[list[pd.Timestamp]] = []
+    previous = None
+    for period in sorted(periods):
+        following = None if previous is None else (pd.Period(previous, freq=freq) + 1).start_time
+        if previous is None or period != following:
+            runs.append([])
+        runs[-1].append(period)
+        previous = period
+    return runs
+
+
+def _trend_points(name: str, x: list, y: list, custom: list, colour: str, faded: bool, freq: str | None) -> go.Scatter:
+    return go.Scatter(
+        x=x, y=y, mode="markers" if faded else "lines+markers", name=name, legendgroup=name.split(":")[0],
+        showlegend=False, line=dict(color=colour, width=2.5), connectgaps=False,
+        marker=dict(size=6 if faded else 7, color="#FFFFFF" if faded else colour, line=dict(color=colour, width=1.5)),
+        opacity=0.6 if faded else 1.0, customdata=custom,
+        hovertemplate="<b>%{customdata[0]}</b>, " + _period_hover(freq) + "<br>net stance %{y:+.2f}"
+                      "<br>%{customdata[3]} statement(s)<extra></extra>",
+    )
+
+
 def _subtitle(fig: go.Figure, text: str) -> None:
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=1.0, yshift=28, xanchor="left",
-                       yanchor="bottom", showarrow=False, font=dict(size=13, color="#555555"), name="note")
+    """A line under the title saying how to read the chart; the top margin grows to hold it above the panels."""
+    fig.update_layout(title=dict(subtitle=dict(text=text, font=dict(size=14, color="#555555")), y=0.98,
+                                 yanchor="top", yref="container"),
+                      margin=dict(t=(fig.layout.margin.t or 90) + 30))
 
 
 # -- sentiment --------------------------------------------------------------------------------
@@ -384,7 +417,8 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
     joined["period"] = joined["when"].dt.to_period(freq).dt.start_time
     counts = joined.groupby(["party", "period"])["statement_id"].nunique().rename("statements").reset_index()
     parties, left_out = _panel_parties(counts, None)
-    fig, cells = _panels(parties)
+    # Each panel on its own scale: the shape of a party's attention matters here, the totals are on the Overview.
+    fig, cells = _panels(parties, shared_y=False)
     full = pd.period_range(counts["period"].min(), counts["period"].max(), freq=freq).start_time
     for name, (r, c) in zip(parties, cells):
         # Periods without statements are zeros, not gaps: silence is information too.
@@ -398,7 +432,8 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
     fig.update_xaxes(tickfont=dict(size=12))
     fig.update_layout(bargap=0.15)
     finish(fig, title, caption)
-    note = f"Statements per {_period_label(freq).split(' ')[0].lower()}, by the article's publication date."
+    note = (f"Statements per {_period_label(freq).split(' ')[0].lower()}, by the article's publication date; "
+            "each panel on its own scale.")
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown."
     _subtitle(fig, note)
@@ -423,9 +458,10 @@ def _dated(frame: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, i
 def _note_undated(fig: go.Figure, undated: int) -> go.Figure:
     # Said on the chart itself, so a pasted image does not pass for the whole corpus.
     if undated:
+        # On the footer's line, right-aligned: above the plot it would collide with panel titles.
         fig.add_annotation(text=f"{undated} undated statement(s) not shown", xref="paper", yref="paper",
-                           x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
-                           font=dict(size=12, color="#555555"))
+                           x=1, y=0, xanchor="right", yanchor="top", yshift=-100, showarrow=False,
+                           font=dict(size=12, color="#555555"), name="undated")
     return fig
 
 

@@ -25,6 +25,8 @@ GAINS = ("annexed", "captured", "reclaimed")
 AREA_TYPES = ("oblast", "region")
 # What a map point's customdata holds (layout.meta["keys"]), so a click finds the claims behind it.
 KEYS = ("party", "claim", "place")
+# The map's drawing area in pixels on a slide-sized figure, less the legend: what the zoom must fit.
+MAP_PIXELS = (960, 430)
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -64,9 +66,16 @@ def _view() -> dict:
     if not points:
         return dict(center=dict(lat=0, lon=0), zoom=1)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 0.5)  # a slide is wider than tall
+
+    def mercator(lat: float) -> float:  # degrees of longitude a degree of latitude takes on the map
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    wide = max(max(lons) - min(lons), 0.5)
+    tall = max(mercator(max(lats)) - mercator(min(lats)), 0.5)
+    # Zoom z shows 512 * 2**z pixels for 360°: fit the shapes in the map's area on a slide (and on a page).
+    zoom = min(math.log2(MAP_PIXELS[0] * 360 / (512 * wide)), math.log2(MAP_PIXELS[1] * 360 / (512 * tall)))
     return dict(center=dict(lat=(min(lats) + max(lats)) / 2, lon=(min(lons) + max(lons)) / 2),
-                zoom=round(math.log2(360 / span), 1))
+                zoom=round(zoom, 2))
 
 
 def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title: str = "Territorial claims") -> go.Figure:
@@ -89,8 +98,10 @@ def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title
     fig.update_layout(map=dict(style="white-bg", layers=_base_layers(), **_view()))
     fig.update_layout(meta=dict(chart="claims_map", keys=list(KEYS)))
     fig = style.finish(fig, title, caption)
+    # The footer sits just under the map, inside the figure.
+    fig.update_annotations(selector=dict(name="footer"), yshift=-8)
     fig.update_layout(
-        margin=dict(l=10, r=10, t=70, b=110),
+        margin=dict(l=10, r=10, t=70, b=40),
         legend=dict(x=1.0, xanchor="right", y=1.0, yanchor="top", groupclick="toggleitem", tracegroupgap=10,
                     bgcolor="rgba(255,255,255,0.85)", bordercolor="#CCCCCC", borderwidth=1, font=dict(size=13)),
     )
@@ -217,7 +228,17 @@ def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
             ), row=1, col=column)
     fig.update_layout(scattermode="group", scattergap=0.5, meta=dict(chart="claims_timeline", keys=["party", "claim", "date"]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
-    return style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim", legend_title="Party")
+    if len(dated):
+        # A margin of days either side, so the first and last markers are not cut by the axis edges.
+        low, high = dated["when"].min(), dated["when"].max()
+        pad = max((high - low) * 0.03, pd.Timedelta(days=2))
+        fig.update_xaxes(range=[low - pad, high + pad], row=1, col=1)
+    fig = style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim",
+                       legend_title="Party")
+    if len(columns) == 2:  # one "Claim" title, on the left: the undated column shares its rows
+        fig.update_yaxes(title_text="", col=2)
+        fig.update_xaxes(title_text="", col=2)
+    return fig
 
 
 def area_table(claims: pd.DataFrame) -> pd.DataFrame:

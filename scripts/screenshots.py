@@ -29,6 +29,7 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAGES = ("overview", "statements", "positions", "territory", "sources", "export")
 WAIT_MS = 900_000
+MAX_HEIGHT = 7000  # pixels of a page screenshot; longer pages are cut
 
 
 def sample(paths: list[Path], n: int, since: str | None, out: Path) -> Path:
@@ -121,7 +122,12 @@ def shoot_pages(url: str, out: Path, width: int, first_visit: bool) -> float | N
                 page.wait_for_selector("[data-testid='stMetric']", timeout=WAIT_MS)
                 seconds = time.time() - start
             settle(page)
-            page.screenshot(path=str(out / f"page-{name}.png"), full_page=True)
+            # Streamlit scrolls inside its main block, not the page: grow the window to the block's height.
+            height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+            page.set_viewport_size({"width": width, "height": min(max(int(height), 900), MAX_HEIGHT)})
+            settle(page)
+            page.screenshot(path=str(out / f"page-{name}.png"))
+            page.set_viewport_size({"width": width, "height": 900})
             print(f"page {name}: {time.time() - start:.1f} s", flush=True)
         browser.close()
     return seconds
@@ -144,7 +150,12 @@ def export_images(db: Path, out: Path) -> None:
     figures["claims map"] = maps.claims_map(tables["claims"], caption)
     figures["claims timeline"] = maps.claims_timeline(tables["claims"], caption)
     figures["claimed area"] = maps.cumulative_area(tables["claims"], None, caption)
+    from components.style import is_empty
+
     for name, fig in figures.items():
+        if is_empty(fig):  # the page shows one line of text instead; nothing to look at
+            print(f"export {name}: empty, skipped", flush=True)
+            continue
         (out / f"export-{slugify(name)}.png").write_bytes(export.image_bytes(fig, "png"))
         print(f"export {name}", flush=True)
 

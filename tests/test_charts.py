@@ -209,7 +209,7 @@ def test_stance_over_time_for_target_and_party(data):
 
 
 def test_stance_over_time_draws_a_line_with_a_band_where_enough_statements():
-    days = ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-21", "2022-03-22", "2022-03-23", "2022-04-10"]
+    days = ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-07", "2022-03-08", "2022-03-09", "2022-04-10"]
     articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(7)], "published": days})
     statements = pd.DataFrame({"statement_id": [f"s{i}" for i in range(7)], "article_id": articles["article_id"],
                                "party": "Ukraine"})
@@ -227,6 +227,11 @@ def test_stance_over_time_draws_a_line_with_a_band_where_enough_statements():
     line, band = points(fig, "Ukraine"), points(fig, "Ukraine: 95% interval")
     assert line.mode == "lines+markers" and len(line.y) == 2 and band.fill == "toself"
     assert list(points(fig, "Ukraine: under 3 statements").y) == [pytest.approx(1.0)]
+    # A missing week breaks the line instead of drawing across it.
+    gap = stances.assign(statement_id=statements["statement_id"])
+    later = articles.assign(published=days[:3] + ["2022-03-21", "2022-03-22", "2022-03-23", "2022-04-10"])
+    broken = points(charts.stance_over_time(gap, statements, later, "talks"), "Ukraine")
+    assert list(broken.y) == [pytest.approx(1 / 3), None, pytest.approx(-1.0)]
 
 
 def test_long_spans_group_by_week_or_month():
