@@ -1,7 +1,8 @@
 """Parley: who said what about the war, where they stand, and what ground they claim.
 
 Run with `streamlit run dashboard.py`. This file is the entry point: it prepares the store (the seed
-corpus on first run), renders the shared sidebar filters and runs the chosen page.
+corpus on first run), renders the shared sidebar filters, runs the chosen page, then brings stale analyses
+up to date.
 """
 import streamlit as st
 
@@ -23,3 +24,4 @@ page = st.navigation(PAGES)
 data.prepare()
 sidebar_filters(data.tables())
 page.run()
+data.refresh()  # after the page, so an upgrade's re-analysis never keeps a reader from the figures
