@@ -120,7 +120,7 @@ def stance_matrix(
     if table.empty:
         return _meta(empty_figure(title, caption), "stance_matrix", keys)
     targets = sorted(table["target"].unique())
-    labels = {t: wrap_label(t) for t in targets}
+    labels = {t: wrap_label(t, 13) for t in targets}
     row = {p: i for i, p in enumerate(parties)}
     col = {t: i for i, t in enumerate(targets)}
     table = table[table["party"].isin(row)]
@@ -173,7 +173,8 @@ def stance_matrix(
              f"grey: under {min_n}.",
         xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False,
         font=dict(size=13, color="#555555"), name="note")
-    fig.update_layout(margin=dict(l=150))
+    # On a page, enough height for every row to hold its number; an export is always slide-sized.
+    fig.update_layout(margin=dict(l=150), height=max(560, 300 + 30 * len(parties)))
     return _meta(fig, "stance_matrix", keys, folded=folded, min_n=min_n)
 
 
@@ -300,8 +301,9 @@ def stance_over_time(
            f"band: 95% interval; hollow dots: under {min_n} statements."
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown: pick one under Party."
-    _subtitle(fig, note)
-    return _meta(_note_undated(fig, undated), "stance_over_time", keys, freq=freq, undated=undated)
+    _subtitle(fig, note + _undated_text(undated))
+    _panel_height(fig, len(parties))
+    return _meta(fig, "stance_over_time", keys, freq=freq, undated=undated)
 
 
 def _runs(periods: pd.Series, freq: str | None) -> list[list[pd.Timestamp]]:
@@ -328,11 +330,13 @@ def _trend_points(name: str, x: list, y: list, custom: list, colour: str, faded:
     )
 
 
-def _subtitle(fig: go.Figure, text: str) -> None:
-    """A line under the title saying how to read the chart; the top margin grows to hold it above the panels."""
-    fig.update_layout(title=dict(subtitle=dict(text=text, font=dict(size=14, color="#555555")), y=0.98,
-                                 yanchor="top", yref="container"),
-                      margin=dict(t=(fig.layout.margin.t or 90) + 30))
+def _subtitle(fig: go.Figure, text: str, width: int = 105) -> None:
+    """Lines under the title saying how to read the chart (wrapped: plotly does not wrap); the top margin grows
+    to hold them above the panels."""
+    lines = textwrap.wrap(text, width)
+    fig.update_layout(title=dict(subtitle=dict(text="<br>".join(lines), font=dict(size=14, color="#555555")),
+                                 y=0.98, yanchor="top", yref="container"),
+                      margin=dict(t=(fig.layout.margin.t or 90) + 12 + 18 * len(lines)))
 
 
 # -- sentiment --------------------------------------------------------------------------------
@@ -379,11 +383,14 @@ def sentiment_by_speaker(
 
 
 def _net_bars(table: pd.DataFrame, by: str, title: str, caption: Caption | None, label: str) -> go.Figure:
-    table = table.sort_values("net")
+    # Bars resting on few statements go to the bottom, faint: one sharp quote must not top the chart.
+    min_n = style.readability("matrix_min_n")
+    table = table.assign(_thin=table["statements"] < min_n).sort_values(["_thin", "net"], ascending=[False, True])
     colours = [party_color(p) for p in table["party"]]
     fig = go.Figure(go.Bar(
-        x=table["net"], y=table[by], orientation="h", marker=dict(color=colours),
-        text=[f"n={n}" for n in table["statements"]], textposition="outside", cliponaxis=False,
+        x=table["net"], y=table[by], orientation="h",
+        marker=dict(color=colours, opacity=[0.3 if thin else 1.0 for thin in table["_thin"]]),
+        text=[f"n={n:,}" for n in table["statements"]], textposition="outside", cliponaxis=False,
         customdata=table[[by, "party", "statements", "negative", "neutral", "positive"]].values.tolist(),
         hovertemplate=("<b>%{y}</b> (%{customdata[1]})<br>net tone %{x:+.2f}<br>%{customdata[3]:.0%} negative, "
                        "%{customdata[4]:.0%} neutral, %{customdata[5]:.0%} positive<br>"
@@ -399,8 +406,11 @@ def _net_bars(table: pd.DataFrame, by: str, title: str, caption: Caption | None,
                      tickvals=[-1, -0.5, 0, 0.5, 1], ticktext=["negative", "", "neutral", "", "positive"])
     fig.update_yaxes(type="category")
     fig.update_layout(barmode="overlay")
-    return finish(fig, title, caption, x_title="Net tone (confidence-weighted)", y_title=label,
-                  legend_title="Party" if by != "party" else None)
+    finish(fig, title, caption, x_title="Net tone (confidence-weighted)", y_title=label,
+           legend_title="Party" if by != "party" else None)
+    if table["_thin"].any():
+        _subtitle(fig, f"Faint bars, at the bottom: fewer than {min_n} statements.")
+    return fig
 
 
 # -- volume -----------------------------------------------------------------------------------
@@ -436,8 +446,9 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
             "each panel on its own scale.")
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown."
-    _subtitle(fig, note)
-    return _meta(_note_undated(fig, undated), "statements_over_time", keys, freq=freq, undated=undated)
+    _subtitle(fig, note + _undated_text(undated))
+    _panel_height(fig, len(parties))
+    return _meta(fig, "statements_over_time", keys, freq=freq, undated=undated)
 
 
 def volume_table(statements: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -453,6 +464,16 @@ def _dated(frame: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, i
     when = pd.to_datetime(article_field(frame, articles, "published"), errors="coerce")
     out = frame.assign(when=when)
     return out[out["when"].notna()].copy(), int(when.isna().sum())
+
+
+def _undated_text(undated: int) -> str:
+    # Said on the chart itself, so a pasted image does not pass for the whole corpus.
+    return f" {undated} undated statement(s) not shown." if undated else ""
+
+
+def _panel_height(fig: go.Figure, panels: int) -> None:
+    """On a page, about 150 px per row of panels; an export is always slide-sized."""
+    fig.update_layout(height=max(480, 260 + 150 * _grid(panels)[0]))
 
 
 def _note_undated(fig: go.Figure, undated: int) -> go.Figure:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import style
+from components import evidence, style
 from components.export import show_chart
 
 # Every character Markdown (and Streamlit's :colour[] and :emoji: directives) gives a meaning to.
@@ -34,6 +34,8 @@ def statement_rows(rows: pd.DataFrame) -> None:
     if rows.empty:
         st.caption("No statements under the current filters.")
         return
+    st.caption(f"{len(rows):,} statement(s){' (the first shown)' if len(rows) >= evidence.MAX_ROWS else ''}, "
+               "those taking the clearest side first; the statement is marked « » in its sentence.")
     st.dataframe(
         rows[["speaker", "party", "in context", "stance", "tone", "article", "published", "url"]],
         hide_index=True, width="stretch",

@@ -34,6 +34,11 @@ def points(net: float) -> str:
     return charts.net_text(net)
 
 
+def signed(value: float) -> str:
+    """+0.47 / −0.01 with a true minus sign, as the charts print them."""
+    return f"{value:+.2f}".replace("-", "\u2212")
+
+
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -85,8 +90,8 @@ def widest_divide(stances: pd.DataFrame, statements: pd.DataFrame, min_n: int) -
         return []
     gap, target, high, low = best
     text = (f"The widest divide is on {target}: {high['party']} at {points(high['net'])} "
-            f"(n={int(high['statements'])}) versus {low['party']} at {points(low['net'])} "
-            f"(n={int(low['statements'])}), {round(gap * 100)} points apart.")
+            f"(n={int(high['statements']):,}) versus {low['party']} at {points(low['net'])} "
+            f"(n={int(low['statements']):,}), {round(gap * 100)} points apart.")
     return [Finding("divide", text, [{"party": high["party"], "target": target},
                                      {"party": low["party"], "target": target}])]
 
@@ -136,7 +141,7 @@ def stance_shift(stances: pd.DataFrame, statements: pd.DataFrame, articles: pd.D
     else:
         text = (f"In the last {span[3]} (to {last_day}) {party}'s stance on {target} moved "
                 f"{'toward favor' if moved > 0 else 'toward against'}: {points(row['net_old'])} "
-                f"(n={int(row['statements_old'])}) → {points(row['net_new'])} (n={int(row['statements_new'])}) "
+                f"(n={int(row['statements_old']):,}) → {points(row['net_new'])} (n={int(row['statements_new']):,}) "
                 f"against the {span[3]} before.")
     return [Finding("shift", text, [{"party": party, "target": target}])]
 
@@ -227,9 +232,9 @@ def tone(sentiments: pd.DataFrame, statements: pd.DataFrame, min_n: int) -> list
     if len(table) < 2:
         return []
     low, high = table.loc[table["net"].idxmin()], table.loc[table["net"].idxmax()]
-    text = (f"Tone: {low['party']} sounds the most negative (net {low['net']:+.2f}, "
-            f"{low['negative']:.0%} of {int(low['statements'])} statements negative), "
-            f"{high['party']} the most positive (net {high['net']:+.2f}).")
+    text = (f"Tone: {low['party']} sounds the most negative (net {signed(low['net'])}, "
+            f"{low['negative']:.0%} of {int(low['statements']):,} statements negative), "
+            f"{high['party']} the most positive (net {signed(high['net'])}).")
     return [Finding("tone", text, [{"party": low["party"]}, {"party": high["party"]}])]
 
 

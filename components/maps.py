@@ -26,7 +26,7 @@ AREA_TYPES = ("oblast", "region")
 # What a map point's customdata holds (layout.meta["keys"]), so a click finds the claims behind it.
 KEYS = ("party", "claim", "place")
 # The map's drawing area in pixels on a slide-sized figure, less the legend: what the zoom must fit.
-MAP_PIXELS = (960, 430)
+MAP_PIXELS = (900, 430)
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -102,8 +102,9 @@ def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title
     fig.update_annotations(selector=dict(name="footer"), yshift=-8)
     fig.update_layout(
         margin=dict(l=10, r=10, t=70, b=40),
-        legend=dict(x=1.0, xanchor="right", y=1.0, yanchor="top", groupclick="toggleitem", tracegroupgap=10,
-                    bgcolor="rgba(255,255,255,0.85)", bordercolor="#CCCCCC", borderwidth=1, font=dict(size=13)),
+        # Right of the map, never on it: on a narrow page a legend inside would cover the eastern oblasts.
+        legend=dict(x=1.01, xanchor="left", y=1.0, yanchor="top", groupclick="toggleitem", tracegroupgap=10,
+                    font=dict(size=13)),
     )
     return fig
 

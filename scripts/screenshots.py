@@ -124,7 +124,7 @@ def shoot_pages(server: Server, out: Path, width: int, first_visit: bool) -> tup
         page = browser.new_page(viewport={"width": width, "height": 900})
         for name in PAGES:
             start, cpu = time.time(), server.cpu_seconds()
-            page.goto(f"{url}/{name}")
+            page.goto(f"{url}/" if name == "overview" else f"{url}/{name}")  # the default page lives at /
             page.get_by_role("heading").first.wait_for(timeout=WAIT_MS)
             if name == "overview" and first_visit:
                 page.wait_for_selector("[data-testid='stMetric']", timeout=WAIT_MS)

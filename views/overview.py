@@ -38,11 +38,11 @@ for number, finding in enumerate(found, start=1):
     st.markdown(f"**{number}.** {display.plain(finding.text)}")
     if finding.statements:
         rows = evidence.statements_behind(finding.statements, tables, statements, finding.freq)
-        with st.expander(f"The {len(rows)} statement(s) behind finding {number}", icon=":material/forum:"):
+        with st.expander(f"Statements behind finding {number}", icon=":material/forum:"):
             display.statement_rows(rows)
     elif finding.claim_ids:
         behind = claims[claims["claim_id"].isin(finding.claim_ids)]
-        with st.expander(f"The {len(behind)} claim(s) behind finding {number}", icon=":material/map:"):
+        with st.expander(f"Claims behind finding {number}", icon=":material/map:"):
             display.claim_rows(behind, titles)
 
 # -- where the major parties stand -------------------------------------------------------------
@@ -70,7 +70,8 @@ with right:
         st.caption("No territorial claims under these filters.")
     else:
         when = findings.claim_dates(claims, articles)
-        latest = claims.assign(when=when.dt.date).sort_values("when", ascending=False, na_position="last").head(10)
+        latest = claims.assign(when=when.dt.date, place=claims["place"].fillna("").replace("", "(no place named)"))
+        latest = latest.sort_values("when", ascending=False, na_position="last").head(10)
         st.dataframe(latest[["when", "party", "claim", "place", "evidence"]], hide_index=True, width="stretch",
                      column_config={"when": st.column_config.DateColumn("date"),
                                     "evidence": st.column_config.TextColumn("evidence sentence", width="large")})
