@@ -62,14 +62,16 @@ def stance_positions(stances: pd.DataFrame, statements: pd.DataFrame, min_n: int
         if cells.empty:
             continue
         best = cells.loc[cells["net"].abs().idxmax()]
+        n = _n(int(best["statements"]), "statement")
+        sided = best["favor_share"] + best["against_share"]
         if abs(best["net"]) < 0.05:
-            text = (f"{party} takes no clear side on any target: its strongest net stance is "
-                    f"{points(best['net'])} on {best['target']} ({_n(int(best['statements']), 'statement')}).")
+            text = f"{party} takes no side on any target: its largest net stance is {points(best['net'])} on " \
+                   f"{best['target']} ({n})."
         else:
-            side = "for" if best["net"] > 0 else "against"
-            text = (f"{party} speaks most clearly {side} {best['target']}: net stance {points(best['net'])} "
-                    f"over {_n(int(best['statements']), 'statement')} "
-                    f"({best['favor_share']:.0%} favor, {best['against_share']:.0%} against).")
+            # "Clearest position" with the shares, not "strongly for": a net of +13 is a lean, and says so.
+            text = (f"{party}'s clearest position is {'for' if best['net'] > 0 else 'against'} {best['target']}: "
+                    f"net stance {points(best['net'])} over {n} ({best['favor_share']:.0%} favor, "
+                    f"{best['against_share']:.0%} against, {max(1 - sided, 0):.0%} no side).")
         out.append(Finding("stance", text, [{"party": party, "target": best["target"]}]))
     return out
 

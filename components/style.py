@@ -21,6 +21,7 @@ NO_DATA = "No data for these filters"
 FONT = "Arial, Helvetica, sans-serif"  # present on every machine kaleido renders on
 # A 16:9 canvas the size of a slide; exports use it too, so what you see is what you paste.
 WIDTH, HEIGHT = 1200, 675
+FOOTER_CHARS = 90  # a longer footer goes on two lines
 
 
 @lru_cache(maxsize=1)
@@ -160,6 +161,11 @@ def finish(
     if y_title is not None:
         fig.update_yaxes(title_text=y_title, title_font=dict(size=16), tickfont=dict(size=14))
     line = (caption or Caption()).line()
+    if len(line) > FOOTER_CHARS:
+        # Two lines rather than one cut off at the right edge of a narrow page.
+        parts = [p for p in ((caption.corpus if caption else ""), " · ".join(
+            p for p in ((caption.filters if caption else ""), (caption.dates if caption else "")) if p)) if p]
+        line = "<br>".join(parts)
     if line:
         fig.add_annotation(
             text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",

@@ -277,3 +277,12 @@ def test_stance_trend_is_the_table_behind_the_stance_over_time_chart():
     fig = stance_over_time(stances, statements, articles, "peace negotiations", party="Ukraine")
     assert [y for t in fig.data for y in t.y] == table["net"].tolist()
     assert stance_trend(stances, statements, articles, None)[0].empty
+
+
+def test_a_long_footer_goes_on_two_lines_instead_of_off_the_edge(data):
+    long = Caption(corpus="Parley · 195 article(s) from 12 source(s)",
+                   filters="Parties: Russia, Ukraine, United States, European Union +3",
+                   dates="Dates: 2022-02-19 – 2024-10-24")
+    text = footer(charts.sentiment_by_party(data["sentiments"], data["statements"], long))
+    assert text == ("Parley · 195 article(s) from 12 source(s)<br>"
+                    "Parties: Russia, Ukraine, United States, European Union +3 · Dates: 2022-02-19 – 2024-10-24")

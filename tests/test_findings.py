@@ -68,8 +68,8 @@ def test_stance_sentences_carry_the_numbers_of_the_table():
     tables = corpus()
     stance = [f for f in brief(tables, min_n=5) if f.kind == "stance"]
     russia = next(f for f in stance if f.text.startswith("Russia"))
-    assert russia.text == ("Russia speaks most clearly against NATO: net stance \u2212100 over 56 statements "
-                           "(0% favor, 100% against).")
+    assert russia.text == ("Russia's clearest position is against NATO: net stance \u2212100 over 56 statements "
+                           "(0% favor, 100% against, 0% no side).")
     assert russia.statements == [{"party": "Russia", "target": "NATO"}]
     assert not any(f.text.startswith("Unknown") for f in stance)  # not a party
 
