@@ -108,7 +108,7 @@ def stance_matrix(
 
     Parties run from most to least quoted; after the `top` most quoted (config `matrix_parties`; None shows
     all) the rest fold into one "Other parties" row. A cell's strength grows with its number of statements;
-    below `min_n` it is grey and shows no number, because a share of two statements says little."""
+    below `min_n` it is grey with its number in grey, because a share of two statements says little."""
     title = "Stance by party and target"
     keys = ["party", "target"]
     top = style.readability("matrix_parties") if top == -1 else top
@@ -128,19 +128,21 @@ def stance_matrix(
     shapes, texts, inks, custom, xs, ys = [], [], [], [], [], []
     for cell in table.itertuples():
         n, net = int(cell.statements), float(cell.net)
+        text = net_text(net)
         if n < min_n:
-            fill, alpha, text = "#E4E4E4", 1.0, ""
+            # Greyed, number in grey: still there for a small corpus, but not to be read as a position.
+            fill, alpha, ink = "#E4E4E4", 1.0, "#8A8A8A"
         else:
             fill = style.scale_color(STANCE_SCALE, (net + 1) / 2)
             alpha = 0.35 + 0.65 * min(1.0, ((n - min_n) / max(full_n - min_n, 1)) ** 0.5)
-            text = net_text(net)
+            ink = style.ink_on(fill, alpha)
         x, y = col[cell.target], row[cell.party]
         shapes.append(dict(type="rect", x0=x - 0.48, x1=x + 0.48, y0=y - 0.46, y1=y + 0.46, layer="below",
                            line=dict(width=0), fillcolor=style.rgba(fill, alpha)))
         xs.append(labels[cell.target])
         ys.append(cell.party)
         texts.append(text)
-        inks.append(style.ink_on(fill, alpha))
+        inks.append(ink)
         custom.append([cell.party, cell.target, n, float(cell.favor_share), float(cell.against_share), net])
     rows_text = ("<b>%{customdata[0]}</b> on <b>%{customdata[1]}</b><br>net stance %{customdata[5]:+.2f}: "
                  "%{customdata[3]:.0%} favor, %{customdata[4]:.0%} against<br>%{customdata[2]} statement(s)")
@@ -168,11 +170,8 @@ def stance_matrix(
         if folded else ""
     finish(fig, title + shown, caption, x_title="Stance target", y_title=None,
            x_label_lines=max(label.count("<br>") + 1 for label in labels.values()))
-    fig.add_annotation(
-        text=f"Number: % favor − % against, confidence-weighted. Paler: fewer statements; "
-             f"grey: under {min_n}.",
-        xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False,
-        font=dict(size=13, color="#555555"), name="note")
+    _subtitle(fig, f"Number: % favor \u2212 % against, confidence-weighted. Paler: fewer statements; grey: "
+                   f"under {min_n}, too few to read as a position.")
     # On a page, enough height for every row to hold its number; an export is always slide-sized.
     fig.update_layout(margin=dict(l=150), height=max(560, 300 + 30 * len(parties)))
     return _meta(fig, "stance_matrix", keys, folded=folded, min_n=min_n)
@@ -336,7 +335,7 @@ def _subtitle(fig: go.Figure, text: str, width: int = 105) -> None:
     lines = textwrap.wrap(text, width)
     fig.update_layout(title=dict(subtitle=dict(text="<br>".join(lines), font=dict(size=14, color="#555555")),
                                  y=0.98, yanchor="top", yref="container"),
-                      margin=dict(t=(fig.layout.margin.t or 90) + 12 + 18 * len(lines)))
+                      margin=dict(t=66 + 20 * len(lines)))
 
 
 # -- sentiment --------------------------------------------------------------------------------

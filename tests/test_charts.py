@@ -120,7 +120,9 @@ def test_stance_matrix_greys_thin_cells_and_fades_by_count(data):
     fig = charts.stance_matrix(stances, few, min_n=3)
     grid = cells(fig)
     thin, thick = grid[("Ukraine", "peace talks")], grid[("Ukraine", "NATO")]
-    assert thin[1] == 1 and thin[0] == "" and thin[3] == "rgba(228,228,228,1.00)"
+    assert thin[1] == 1 and thin[0] == "\u2212100" and thin[3] == "rgba(228,228,228,1.00)"
+    assert fig.data[0].textfont.color[[c[:2] for c in fig.data[0].customdata].index(["Ukraine", "peace talks"])] \
+        == "#8A8A8A"  # its number greyed too
     assert thick[1] == 8 and thick[0] == "+100"
     assert fig.layout.meta["min_n"] == 3
     full = charts.stance_matrix(pd.concat([stances] * 1), pd.concat([few]), min_n=3)
