@@ -170,6 +170,20 @@ def export_images(db: Path, out: Path) -> None:
         print(f"export {name}", flush=True)
 
 
+def shrink(folder: Path, width: int, crop: int | None) -> None:
+    """Every PNG in the folder at most `width` pixels wide (and pages at most `crop` tall), in 256 colours:
+    small enough to commit beside the README."""
+    from PIL import Image
+
+    for path in sorted(folder.glob("*.png")):
+        image = Image.open(path).convert("RGB")
+        if crop and path.name.startswith("page-") and image.height > crop:
+            image = image.crop((0, 0, image.width, crop))
+        if image.width > width:
+            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", nargs="*", type=Path, default=[], help="files or folders to analyse")
@@ -182,6 +196,9 @@ def main() -> None:
     parser.add_argument("--no-models", action="store_true", help="analyse without the sentiment and stance models")
     parser.add_argument("--no-export", action="store_true", help="skip the exported PNGs")
     parser.add_argument("--first-visit", action="store_true", help="time the first page on a fresh store")
+    parser.add_argument("--shrink", type=int, metavar="WIDTH",
+                        help="afterwards, scale every image to at most WIDTH pixels wide, in 256 colours")
+    parser.add_argument("--crop", type=int, metavar="HEIGHT", help="with --shrink: cut pages at HEIGHT pixels")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     db = args.db or Path(tempfile.mkdtemp(prefix="parley-shots-")) / "parley.duckdb"
@@ -203,6 +220,8 @@ def main() -> None:
         server.stop()
     if not args.no_export:
         export_images(db, args.out)
+    if args.shrink:
+        shrink(args.out, args.shrink, args.crop)
 
 
 if __name__ == "__main__":
