@@ -475,16 +475,6 @@ def _panel_height(fig: go.Figure, panels: int) -> None:
     fig.update_layout(height=max(480, 260 + 150 * _grid(panels)[0]))
 
 
-def _note_undated(fig: go.Figure, undated: int) -> go.Figure:
-    # Said on the chart itself, so a pasted image does not pass for the whole corpus.
-    if undated:
-        # On the footer's line, right-aligned: above the plot it would collide with panel titles.
-        fig.add_annotation(text=f"{undated} undated statement(s) not shown", xref="paper", yref="paper",
-                           x=1, y=0, xanchor="right", yanchor="top", yshift=-100, showarrow=False,
-                           font=dict(size=12, color="#555555"), name="undated")
-    return fig
-
-
 PERIODS = ("D", "W-SUN", "M", "Q")
 
 
