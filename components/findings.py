@@ -34,6 +34,11 @@ def points(net: float) -> str:
     return charts.net_text(net)
 
 
+def dates(values: pd.Series) -> pd.Series:
+    """Timestamps without a time zone (a feed may mix "2022-06-24" and "2022-06-24T23:23:00Z"); NaT if unreadable."""
+    return pd.to_datetime(values, errors="coerce", utc=True, format="mixed").dt.tz_localize(None)
+
+
 def signed(value: float) -> str:
     """+0.47 / −0.01 with a true minus sign, as the charts print them."""
     return f"{value:+.2f}".replace("-", "\u2212")
@@ -116,7 +121,7 @@ def windows(when: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, 
 def stance_shift(stances: pd.DataFrame, statements: pd.DataFrame, articles: pd.DataFrame,
                  min_n: int) -> list[Finding]:
     """The largest change of a party's net stance on a target between the last period and the one before."""
-    when = pd.to_datetime(article_field(statements, articles, "published"), errors="coerce")
+    when = dates(article_field(statements, articles, "published"))
     span = windows(when)
     if span is None:
         return []
@@ -150,7 +155,7 @@ def stance_shift(stances: pd.DataFrame, statements: pd.DataFrame, articles: pd.D
 
 def volume_shift(statements: pd.DataFrame, articles: pd.DataFrame) -> list[Finding]:
     """Who was quoted more, or less, in the last period than in the one before."""
-    when = pd.to_datetime(article_field(statements, articles, "published"), errors="coerce")
+    when = dates(article_field(statements, articles, "published"))
     span = windows(when)
     if span is None:
         return []
@@ -175,7 +180,7 @@ def volume_shift(statements: pd.DataFrame, articles: pd.DataFrame) -> list[Findi
 def claim_dates(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
     # A claim without its own date takes its article's publication date (as the filters do).
     own = claims["date"].where(claims["date"].fillna("").astype(str).str.strip() != "")
-    return pd.to_datetime(own.fillna(article_field(claims, articles, "published")), errors="coerce")
+    return dates(own.fillna(article_field(claims, articles, "published")))
 
 
 def latest_claims(claims: pd.DataFrame, articles: pd.DataFrame, limit: int = 3) -> list[Finding]:

@@ -118,3 +118,10 @@ def test_sentences_are_escaped_for_markdown(text):
 
     escaped = plain(text)
     assert all(ch not in escaped.replace("\\" + ch, "") for ch in "*[]<>`#:_+")
+
+
+def test_dates_with_and_without_a_time_zone_mix():
+    mixed = pd.Series(["2022-06-24", "2022-06-24T23:23:00Z", "", None, "not a date"])
+    when = findings.dates(mixed)
+    assert when.dt.tz is None and when.iloc[1] == pd.Timestamp("2022-06-24 23:23")
+    assert when.iloc[2:].isna().all()
