@@ -1,7 +1,8 @@
 """Parley: who said what about the war, where they stand, and what ground they claim.
 
 Run with `streamlit run dashboard.py`. This file is the entry point: it prepares the store (the seed
-corpus on first run), renders the shared sidebar filters and runs the chosen page.
+corpus on first run), renders the shared sidebar filters, runs the chosen page, then brings stale analyses
+up to date.
 """
 from pathlib import Path
 
@@ -58,5 +59,6 @@ try:
     sidebar_filters(data.tables(), page.url_path)
     notices.show_pending()
     page.run()
+    data.refresh()  # after the page, so an upgrade's re-analysis never keeps a reader from the figures
 except StoreBusy as error:  # another program kept the store's file: say so instead of a traceback
     st.error(escape(str(error)))

@@ -25,6 +25,8 @@ GAINS = ("annexed", "captured", "reclaimed")
 AREA_TYPES = ("oblast", "region")
 # What a map point's customdata holds (layout.meta["keys"]), so a click finds the claims behind it.
 KEYS = ("party", "claim", "place")
+# The map's drawing area in pixels on a slide-sized figure, less the legend: what the zoom must fit.
+MAP_PIXELS = (900, 430)
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -64,14 +66,24 @@ def _view() -> dict:
     if not points:
         return dict(center=dict(lat=0, lon=0), zoom=1)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 0.5)  # a slide is wider than tall
+
+    def mercator(lat: float) -> float:  # degrees of longitude a degree of latitude takes on the map
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    wide = max(max(lons) - min(lons), 0.5)
+    tall = max(mercator(max(lats)) - mercator(min(lats)), 0.5)
+    # Zoom z shows 512 * 2**z pixels for 360°: fit the shapes in the map's area on a slide (and on a page).
+    zoom = min(math.log2(MAP_PIXELS[0] * 360 / (512 * wide)), math.log2(MAP_PIXELS[1] * 360 / (512 * tall)))
     return dict(center=dict(lat=(min(lats) + max(lats)) / 2, lon=(min(lons) + max(lons)) / 2),
-                zoom=round(math.log2(360 / span), 1))
+                zoom=round(zoom, 2))
 
 
 def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title: str = "Territorial claims") -> go.Figure:
-    """Places coloured by claim type (fill) and party (ring), sized by the number of claims; oblast-level
-    claims shade the oblast in the claim type's colour. Hover shows the evidence sentences."""
+    """Places filled in the claim type's colour and ringed in the party's colour, sized by the number of
+    claims; oblast-level claims shade the oblast. Hover shows the evidence sentences.
+
+    The legend lists claim types and parties once each (not every pair), in one column right of the map, so
+    it never runs into the footer however many parties claim ground."""
     if claims.empty:
         return style.empty_figure(title, caption, NO_CLAIMS)
     shown = placed(claims)
@@ -82,16 +94,39 @@ def claims_map(claims: pd.DataFrame, caption: style.Caption | None = None, title
     is_area = shown["place_type"].isin(AREA_TYPES) & shown["place"].isin(features)
     _shade_oblasts(fig, shown[is_area])
     _markers(fig, shown[~is_area])
-    fig.update_layout(
-        map=dict(style="white-bg", layers=_base_layers(), **_view()),
-        legend=dict(itemsizing="constant"),
-    )
+    _legend_entries(fig, shown)
+    fig.update_layout(map=dict(style="white-bg", layers=_base_layers(), **_view()))
     fig.update_layout(meta=dict(chart="claims_map", keys=list(KEYS)))
-    fig = style.finish(fig, title, caption, legend_title="Claim — party")
-    # The legend goes under the map so the map keeps the full width of a narrow page.
-    fig.update_layout(margin=dict(l=10, r=10, t=70, b=150),
-                      legend=dict(orientation="h", x=0, y=-0.02, yanchor="top"))
+    fig = style.finish(fig, title, caption)
+    # The footer sits just under the map, inside the figure.
+    fig.update_annotations(selector=dict(name="footer"), yshift=-8)
+    fig.update_layout(
+        margin=dict(l=10, r=10, t=70, b=40),
+        # Right of the map, never on it: on a narrow page a legend inside would cover the eastern oblasts.
+        legend=dict(x=1.01, xanchor="left", y=1.0, yanchor="top", groupclick="toggleitem", tracegroupgap=10,
+                    font=dict(size=13)),
+    )
     return fig
+
+
+def _legend_entries(fig: go.Figure, shown: pd.DataFrame) -> None:
+    """One legend entry per claim type (the dot's colour) and per party (the ring's colour); the traces that
+    draw the map stay out of the legend."""
+    order = [c for c in style.palette().get("claims", {}) if c in set(shown["claim"])]
+    order += sorted(set(shown["claim"]) - set(order))
+    for claim in order:
+        fig.add_trace(go.Scattermap(
+            lat=[None], lon=[None], mode="markers", name=claim, legendgroup="claim",
+            legendgrouptitle=dict(text="Claim (dot)"), marker=dict(size=12, color=style.claim_color(claim)),
+            hoverinfo="skip", showlegend=True,
+        ))
+    counts = shown.groupby("party").size()
+    for party in sorted(counts.index, key=lambda p: (-counts[p], str(p))):
+        fig.add_trace(go.Scattermap(
+            lat=[None], lon=[None], mode="markers", name=party, legendgroup="party",
+            legendgrouptitle=dict(text="Party (ring)"), marker=dict(size=12, color=style.party_color(party)),
+            hoverinfo="skip", showlegend=True,
+        ))
 
 
 def _shade_oblasts(fig: go.Figure, claims: pd.DataFrame) -> None:
@@ -103,7 +138,7 @@ def _shade_oblasts(fig: go.Figure, claims: pd.DataFrame) -> None:
             geojson=places.boundaries(), featureidkey="properties.name", locations=names,
             z=[len(counts.get_group(n)) for n in names], colorscale=[[0, colour], [1, colour]],
             showscale=False, marker=dict(opacity=0.45, line=dict(color=style.party_color(party), width=2)),
-            name=f"{claim} — {party} (oblast)", legendgroup=f"{claim}-{party}", showlegend=True,
+            name=f"{claim} — {party} (oblast)", showlegend=False,
             text=[f"<b>{html.escape(n)}</b><br>{html.escape(party)} · {claim} · {len(counts.get_group(n))} claim(s)"
                   f"<br><br>{_evidence(counts.get_group(n))}" for n in names],
             customdata=[[party, claim, n] for n in names],
@@ -120,30 +155,31 @@ def _markers(fig: go.Figure, claims: pd.DataFrame) -> None:
         .reset_index()
     )
     biggest = max(int(grouped["n"].max()), 1)
-    for (claim, party), rows in grouped.groupby(["claim", "party"], sort=True):
-        sizes = [12 + 18 * (n / biggest) ** 0.5 for n in rows["n"]]
-        texts = []
-        for row in rows.itertuples():
-            evidence = claims[(claims["claim"] == claim) & (claims["party"] == party) & (claims["place"] == row.place)]
-            approximate = places.precision_of(row.place, row.lat, row.lon) in ("hromada", "raion")
-            where = " · location approximate (centre of its community)" if approximate else ""
-            texts.append(
-                f"<b>{html.escape(row.place)}</b> ({html.escape(str(row.place_type))}){where}<br>"
-                f"{html.escape(party)} · {claim} · {row.n} claim(s)<br><br>{_evidence(evidence)}"
-            )
-        group = f"{claim}-{party}"
-        # The ring (party colour) is drawn under the dot (claim colour): both encodings on one marker.
-        keys = [[party, claim, p] for p in rows["place"]]
+    grouped["size"] = [12 + 18 * (n / biggest) ** 0.5 for n in grouped["n"]]
+    texts = []
+    for row in grouped.itertuples():
+        evidence = claims[(claims["claim"] == row.claim) & (claims["party"] == row.party) & (claims["place"] == row.place)]
+        approximate = places.precision_of(row.place, row.lat, row.lon) in ("hromada", "raion")
+        where = " · location approximate (centre of its community)" if approximate else ""
+        texts.append(
+            f"<b>{html.escape(row.place)}</b> ({html.escape(str(row.place_type))}){where}<br>"
+            f"{html.escape(row.party)} · {row.claim} · {row.n} claim(s)<br><br>{_evidence(evidence)}"
+        )
+    grouped["hover"] = texts
+    # Rings (party colour) first, under every dot (claim colour): both encodings on one marker.
+    for party, rows in grouped.groupby("party", sort=True):
         fig.add_trace(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers", legendgroup=group, showlegend=False,
-            marker=dict(size=[s + 7 for s in sizes], color=style.party_color(party)), hoverinfo="skip",
-            name=f"{claim} — {party} ring", customdata=keys,
+            lat=rows["lat"], lon=rows["lon"], mode="markers", showlegend=False, hoverinfo="skip",
+            marker=dict(size=[s + 7 for s in rows["size"]], color=style.party_color(party)),
+            name=f"{party} ring", customdata=rows[["party", "claim", "place"]].values.tolist(),
         ))
-        # Markers only, no text labels: map text needs font glyphs fetched from the internet.
+    # Markers only, no text labels: map text needs font glyphs fetched from the internet.
+    for claim, rows in grouped.groupby("claim", sort=True):
         fig.add_trace(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers", legendgroup=group,
-            marker=dict(size=sizes, color=style.claim_color(claim)), text=list(rows["place"]),
-            name=f"{claim} — {party}", customdata=keys, hovertext=texts, hovertemplate="%{hovertext}<extra></extra>",
+            lat=rows["lat"], lon=rows["lon"], mode="markers", showlegend=False,
+            marker=dict(size=list(rows["size"]), color=style.claim_color(claim)), text=list(rows["place"]),
+            name=f"{claim} places", customdata=rows[["party", "claim", "place"]].values.tolist(),
+            hovertext=list(rows["hover"]), hovertemplate="%{hovertext}<extra></extra>",
         ))
 
 
@@ -193,7 +229,17 @@ def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
             ), row=1, col=column)
     fig.update_layout(scattermode="group", scattergap=0.5, meta=dict(chart="claims_timeline", keys=["party", "claim", "date"]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
-    return style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim", legend_title="Party")
+    if len(dated):
+        # A margin of days either side, so the first and last markers are not cut by the axis edges.
+        low, high = dated["when"].min(), dated["when"].max()
+        pad = max((high - low) * 0.03, pd.Timedelta(days=2))
+        fig.update_xaxes(range=[low - pad, high + pad], row=1, col=1)
+    fig = style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim",
+                       legend_title="Party")
+    if len(columns) == 2:  # one "Claim" title, on the left: the undated column shares its rows
+        fig.update_yaxes(title_text="", col=2)
+        fig.update_xaxes(title_text="", col=2)
+    return fig
 
 
 def area_table(claims: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ NO_DATA = "No data for these filters"
 FONT = "Arial, Helvetica, sans-serif"  # present on every machine kaleido renders on
 # A 16:9 canvas the size of a slide; exports use it too, so what you see is what you paste.
 WIDTH, HEIGHT = 1200, 675
+FOOTER_CHARS = 90  # a longer footer goes on two lines
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +50,47 @@ def claim_color(claim: str | None) -> str:
 def label_color(label: str | None) -> str:
     """Colour of a stance or sentiment label (favor/against/none, positive/neutral/negative)."""
     return palette().get("labels", {}).get((label or "").strip(), "#BDBDBD")
+
+
+READABILITY_DEFAULTS = {"matrix_parties": 10, "matrix_min_n": 5, "matrix_full_n": 30, "trend_min_n": 3,
+                        "panels": 9, "findings_min_n": 5}
+
+
+def readability(name: str) -> int:
+    """A display threshold from the `readability` section of config/colors.yaml (see there)."""
+    value = (palette().get("readability") or {}).get(name, READABILITY_DEFAULTS[name])
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        raise ValueError(f"{COLORS_FILE.name}: readability.{name} must be a whole number, not {value!r}") from None
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def rgba(colour: str, alpha: float) -> str:
+    r, g, b = hex_rgb(colour)
+    return f"rgba({r},{g},{b},{alpha:.2f})"
+
+
+def scale_color(scale: list[list], value: float) -> str:
+    """The colour at `value` (0–1) of a plotly-style [[position, "#hex"], …] scale, as #hex."""
+    value = min(max(float(value), 0.0), 1.0)
+    for (low, left), (high, right) in zip(scale, scale[1:]):
+        if value <= high:
+            t = 0.0 if high == low else (value - low) / (high - low)
+            a, b = hex_rgb(left), hex_rgb(right)
+            return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b))
+    return scale[-1][1]
+
+
+def ink_on(fill: str, alpha: float = 1.0) -> str:
+    """Dark or white text, whichever reads on this fill (blended with white at `alpha`)."""
+    r, g, b = (255 - (255 - c) * alpha for c in hex_rgb(fill))
+    luminance = 0.299 * r + 0.587 * g + 0.114 * b
+    return "#FFFFFF" if luminance < 140 else "#222222"
 
 
 @dataclass(frozen=True)
@@ -119,6 +161,11 @@ def finish(
     if y_title is not None:
         fig.update_yaxes(title_text=y_title, title_font=dict(size=16), tickfont=dict(size=14))
     line = (caption or Caption()).line()
+    if len(line) > FOOTER_CHARS:
+        # Two lines rather than one cut off at the right edge of a narrow page.
+        parts = [p for p in ((caption.corpus if caption else ""), " · ".join(
+            p for p in ((caption.filters if caption else ""), (caption.dates if caption else "")) if p)) if p]
+        line = "<br>".join(parts)
     if line:
         fig.add_annotation(
             text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
@@ -142,3 +189,8 @@ def empty_figure(title: str, caption: Caption | None = None, message: str = NO_D
 
 def is_empty(fig: go.Figure) -> bool:
     return any(a.name == "no-data" for a in fig.layout.annotations)
+
+
+def empty_message(fig: go.Figure) -> str:
+    """What an empty figure says ("No data for these filters"), for a one-line notice instead of a blank frame."""
+    return next((a.text for a in fig.layout.annotations if a.name == "no-data"), NO_DATA)

@@ -88,7 +88,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_chart_downloads_as_png_named_after_chart_and_filters(page: Page, app_url: str):
     start(page, app_url)
     open_page(page, f"{app_url}/positions?party=Ukraine", "Positions")
-    expect(page.locator(".js-plotly-plot")).to_have_count(5)
+    # At least the matrix and the two tone charts (over-time charts of undated articles are one line of text).
+    expect(page.locator(".js-plotly-plot").nth(2)).to_be_visible()
     button = page.locator(".st-key-export-matrix-png").get_by_role("button", name="PNG")  # under the matrix
     with page.expect_download(timeout=120_000) as info:
         button.click()

@@ -80,40 +80,76 @@ def test_stance_table_weights_by_confidence(data):
     assert table.loc[("Unknown", "NATO"), "net"] == 0
 
 
-def test_stance_matrix_cells_carry_what_a_click_needs(data):
-    fig = charts.stance_matrix(data["stances"], data["statements"], CAPTION)
-    heat = fig.data[0]
-    assert list(heat.y) == ["Russia", "Ukraine", "Unknown"]
-    assert list(heat.x) == ["NATO", "peace talks"]
-    ukraine_talks = heat.customdata[1][1]
-    assert ukraine_talks[:3] == ["Ukraine", "peace talks", 1]
-    assert heat.z[1][1] == pytest.approx(-1.0)  # one confident "against"
-    assert "0% favor" in heat.text[1][1] and "100% against" in heat.text[1][1] and "n=1" in heat.text[1][1]
-    assert heat.z[0][1] == pytest.approx(1.0)  # Russia favours talks in s2
-    long = charts.stance_matrix(data["stances"].assign(target="annexation of Ukrainian territory by Russia"),
-                                data["statements"])
-    assert list(long.data[0].x) == ["annexation of<br>Ukrainian<br>territory by<br>Russia"]
-    assert long.data[0].customdata[0][0][1] == "annexation of Ukrainian territory by Russia"  # evidence uses the full name
-    clickable = fig.data[1]
-    assert len(clickable.x) == 5 and clickable.customdata[0][:2] == ["Russia", "NATO"]
+def cells(fig: go.Figure) -> dict[tuple[str, str], tuple]:
+    """(party, target) → (text shown, statements, net, fill colour) of a stance matrix."""
+    trace = fig.data[0]
+    fills = [shape.fillcolor for shape in fig.layout.shapes]
+    return {(c[0], c[1]): (t, c[2], c[5], f) for c, t, f in zip(trace.customdata, trace.text, fills)}
+
+
+def test_stance_matrix_shows_one_net_number_per_cell(data):
+    fig = charts.stance_matrix(data["stances"], data["statements"], CAPTION, min_n=1)
+    grid = cells(fig)
+    # Rows by statement count (Russia 2 = Ukraine 2, then by name), Unknown last; targets in name order.
+    assert list(fig.layout.yaxis.categoryarray) == ["Russia", "Ukraine", "Unknown"]
+    assert list(fig.layout.xaxis.categoryarray) == ["NATO", "peace talks"]
+    text, n, net, _ = grid[("Ukraine", "peace talks")]
+    assert (text, n, net) == ("\u2212100", 1, pytest.approx(-1.0))  # one confident "against"
+    assert grid[("Russia", "peace talks")][0] == "+100"
+    assert grid[("Unknown", "NATO")][0] == "0"
+    assert all("%" not in t and "n=" not in t for t, *_ in grid.values())  # one number, nothing else
+    assert fig.data[0].customdata[0][:2] == ["Russia", "NATO"] or ("Russia", "NATO") in grid
     assert fig.layout.meta["keys"] == ["party", "target"]
     assert fig.layout.title.text == "Stance by party and target"
-    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.title.text
     assert footer(fig) == "Parley · 3 article(s) · Parties: Russia · Dates: 2022-09-30 – 2022-10-20"
+    long = charts.stance_matrix(data["stances"].assign(target="annexation of Ukrainian territory by Russia"),
+                                data["statements"], min_n=1)
+    assert list(long.layout.xaxis.categoryarray) == ["annexation of<br>Ukrainian<br>territory by<br>Russia"]
+    assert long.data[0].customdata[0][1] == "annexation of Ukrainian territory by Russia"  # evidence: full name
 
 
-def test_stance_matrix_keeps_the_most_quoted_parties_readable(data):
+def test_stance_matrix_greys_thin_cells_and_fades_by_count(data):
+    many = pd.concat([data["statements"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}")
+                      for i in range(8)])
+    stances = pd.concat([data["stances"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}")
+                         for i in range(8)])
+    # Ukraine on NATO: 8 statements; Ukraine on peace talks: 1 (below min_n = 3).
+    few = many[~((many["party"] == "Ukraine") & (many["statement_id"].str.startswith("s1-"))
+                 & ~many["statement_id"].eq("s1-0"))]
+    fig = charts.stance_matrix(stances, few, min_n=3)
+    grid = cells(fig)
+    thin, thick = grid[("Ukraine", "peace talks")], grid[("Ukraine", "NATO")]
+    assert thin[1] == 1 and thin[0] == "\u2212100" and thin[3] == "rgba(228,228,228,1.00)"
+    assert fig.data[0].textfont.color[[c[:2] for c in fig.data[0].customdata].index(["Ukraine", "peace talks"])] \
+        == "#8A8A8A"  # its number greyed too
+    assert thick[1] == 8 and thick[0] == "+100"
+    assert fig.layout.meta["min_n"] == 3
+    full = charts.stance_matrix(pd.concat([stances] * 1), pd.concat([few]), min_n=3)
+    alpha = lambda fill: float(fill.rsplit(",", 1)[1].rstrip(")"))  # noqa: E731
+    assert alpha(thick[3]) < 1.0  # 8 statements: not yet full strength (matrix_full_n in config)
+    assert alpha(cells(full)[("Ukraine", "NATO")][3]) == alpha(thick[3])
+
+
+def test_stance_matrix_folds_rare_parties_and_can_unfold(data):
     many = pd.concat([data["statements"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}",
                                                 party=f"Party {i:02d}") for i in range(15)])
     stances = pd.concat([data["stances"].assign(statement_id=lambda f, i=i: f["statement_id"] + f"-{i}")
                          for i in range(15)])
-    # Party 14 gets a second copy of each statement, so it is the most quoted and must stay (alphabetically last).
+    # Party 14 gets a second copy of each statement, so it is the most quoted: first row, not last.
     extra = many[many["party"] == "Party 14"].assign(statement_id=lambda f: f["statement_id"] + "-x")
     stances = pd.concat([stances, data["stances"].assign(statement_id=lambda f: f["statement_id"] + "-14-x")])
-    fig = charts.stance_matrix(stances, pd.concat([many, extra]))
-    assert len(fig.data[0].y) == charts.MATRIX_PARTIES
-    assert "Party 14" in fig.data[0].y
-    assert "most quoted of 15 parties" in fig.layout.title.text
+    statements = pd.concat([many, extra])
+    fig = charts.stance_matrix(stances, statements, top=10, min_n=1)
+    rows = list(fig.layout.yaxis.categoryarray)
+    assert rows[0] == "Party 14" and len(rows) == 11 and rows[-1] == "Other parties (5)"
+    assert len(fig.layout.meta["folded"]) == 5 and "Party 13" in fig.layout.meta["folded"]
+    assert "the other 5 folded" in fig.layout.title.text
+    others = [c for c in fig.data[0].customdata if c[0] == "Other parties (5)"]
+    # Five parties' statements pooled: 3 on NATO and 2 on peace talks each.
+    assert sorted(c[2] for c in others) == [5 * 2, 5 * 3]
+    unfolded = charts.stance_matrix(stances, statements, top=None, min_n=1)
+    assert len(unfolded.layout.yaxis.categoryarray) == 15 and not unfolded.layout.meta["folded"]
 
 
 def test_sentiment_by_party_uses_party_colours(data):
@@ -138,30 +174,66 @@ def test_sentiment_by_speaker_skips_unnamed_and_caps(data):
     assert legend == {"Russia", "Ukraine"}
 
 
-def test_statements_over_time_counts_per_party_and_day(data):
+def test_statements_over_time_draws_one_panel_per_party(data):
     fig = charts.statements_over_time(data["statements"], data["articles"], CAPTION)
-    lines = {t.name: t for t in fig.data}
-    assert set(lines) == {"Ukraine", "Russia", "Ruritania"}
-    ukraine = dict(zip(pd.to_datetime(lines["Ukraine"].x).date, lines["Ukraine"].y))
+    bars = {t.name: t for t in fig.data}
+    assert set(bars) == {"Ukraine", "Russia", "Ruritania"}
+    assert len({t.xaxis for t in fig.data}) == 3  # small multiples, not three lines on one axis
+    assert [a.text for a in fig.layout.annotations][:3] == ["Russia", "Ukraine", "Ruritania"]  # most quoted first
+    ukraine = dict(zip(pd.to_datetime(bars["Ukraine"].x).date, bars["Ukraine"].y))
     assert ukraine[pd.Timestamp("2022-09-30").date()] == 1
     assert ukraine[pd.Timestamp("2022-10-05").date()] == 0  # zero, not a gap
-    assert sum(lines["Russia"].y) == 2
-    assert lines["Russia"].line.color == party_color("Russia")
+    assert sum(bars["Russia"].y) == 2
+    assert bars["Russia"].marker.color == party_color("Russia")
     assert fig.layout.meta["freq"] == "D" and fig.layout.meta["undated"] == 1
-    assert any("1 undated" in (a.text or "") for a in fig.layout.annotations)
+    assert "1 undated statement(s) not shown" in fig.layout.title.subtitle.text.replace("<br>", " ")
+
+
+def points(fig: go.Figure, name: str):
+    return next(t for t in fig.data if t.name == name)
 
 
 def test_stance_over_time_for_target_and_party(data):
     fig = charts.stance_over_time(data["stances"], data["statements"], data["articles"], "NATO", CAPTION)
-    lines = {t.name: t for t in fig.data}
-    assert set(lines) == {"Russia", "Ukraine"}  # the undated Unknown statement is counted, not drawn
-    assert list(lines["Russia"].y) == [pytest.approx(-1.0)]
-    assert list(lines["Ukraine"].y) == [pytest.approx(1.0)]
-    assert lines["Ukraine"].customdata[0][:3] == ["Ukraine", "2022-10-20", "NATO"]
+    # One statement per point: under the minimum, so each is a faint dot, not a line.
+    names = {t.name for t in fig.data}
+    assert names == {"Russia: under 3 statements", "Ukraine: under 3 statements"}  # undated Unknown not drawn
+    assert list(points(fig, "Russia: under 3 statements").y) == [pytest.approx(-1.0)]
+    ukraine = points(fig, "Ukraine: under 3 statements")
+    assert list(ukraine.y) == [pytest.approx(1.0)] and ukraine.mode == "markers"
+    # One statement a day is too thin: the points are coarser periods, each named by its first day.
+    start = pd.Period("2022-10-20", freq=fig.layout.meta["freq"]).start_time.date().isoformat()
+    assert fig.layout.meta["freq"] != "D" and ukraine.customdata[0][:3] == ["Ukraine", start, "NATO"]
     only = charts.stance_over_time(data["stances"], data["statements"], data["articles"], "NATO", CAPTION,
                                    party="Russia")
-    assert [t.name for t in only.data] == ["Russia"] and "Russia" in only.layout.title.text
+    assert {t.name.split(":")[0] for t in only.data} == {"Russia"} and "Russia" in only.layout.title.text
     assert is_empty(charts.stance_over_time(data["stances"], data["statements"], data["articles"], None))
+
+
+def test_stance_over_time_draws_a_line_with_a_band_where_enough_statements():
+    days = ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-07", "2022-03-08", "2022-03-09", "2022-04-10"]
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(7)], "published": days})
+    statements = pd.DataFrame({"statement_id": [f"s{i}" for i in range(7)], "article_id": articles["article_id"],
+                               "party": "Ukraine"})
+    stances = pd.DataFrame({"statement_id": statements["statement_id"], "target": "talks",
+                            "label": ["favor", "favor", "against", "against", "against", "against", "favor"],
+                            "score": 0.9})
+    table, freq, _ = charts.stance_trend(stances, statements, articles, "talks")
+    assert freq == "W-SUN"  # six weeks of news, too few a day for daily points
+    assert (table["low"] <= table["net"]).all() and (table["net"] <= table["high"]).all()
+    first = table.iloc[0]
+    assert first["statements"] == 3 and first["net"] == pytest.approx(1 / 3)
+    assert table.iloc[1]["low"] == table.iloc[1]["high"] == pytest.approx(-1.0)  # all alike: no spread
+    assert table.iloc[2]["low"] == -1.0 and table.iloc[2]["high"] == 1.0  # one statement: the whole scale
+    fig = charts.stance_over_time(stances, statements, articles, "talks")
+    line, band = points(fig, "Ukraine"), points(fig, "Ukraine: 95% interval")
+    assert line.mode == "lines+markers" and len(line.y) == 2 and band.fill == "toself"
+    assert list(points(fig, "Ukraine: under 3 statements").y) == [pytest.approx(1.0)]
+    # A missing week breaks the line instead of drawing across it.
+    gap = stances.assign(statement_id=statements["statement_id"])
+    later = articles.assign(published=days[:3] + ["2022-03-21", "2022-03-22", "2022-03-23", "2022-04-10"])
+    broken = points(charts.stance_over_time(gap, statements, later, "talks"), "Ukraine")
+    assert list(broken.y) == [pytest.approx(1 / 3), None, pytest.approx(-1.0)]
 
 
 def test_long_spans_group_by_week_or_month():
@@ -202,8 +274,17 @@ def test_stance_trend_is_the_table_behind_the_stance_over_time_chart():
     stances = pd.DataFrame({"statement_id": ["s1", "s2", "s3"], "target": "peace negotiations",
                             "label": ["favor", "against", "favor"], "score": [0.8, 0.6, 0.9]})
     table, freq, undated = stance_trend(stances, statements, articles, "peace negotiations", party="Ukraine")
-    assert list(table.columns) == ["party", "period", "statements", "net"] and undated == 0
+    assert list(table.columns) == ["party", "period", "statements", "net", "low", "high"] and undated == 0
     assert table["party"].tolist() == ["Ukraine", "Ukraine"] and table["net"].tolist() == [1.0, -1.0]
     fig = stance_over_time(stances, statements, articles, "peace negotiations", party="Ukraine")
-    assert [list(t.y) for t in fig.data] == [table["net"].tolist()]
+    assert [y for t in fig.data for y in t.y] == table["net"].tolist()
     assert stance_trend(stances, statements, articles, None)[0].empty
+
+
+def test_a_long_footer_goes_on_two_lines_instead_of_off_the_edge(data):
+    long = Caption(corpus="Parley · 195 article(s) from 12 source(s)",
+                   filters="Parties: Russia, Ukraine, United States, European Union +3",
+                   dates="Dates: 2022-02-19 – 2024-10-24")
+    text = footer(charts.sentiment_by_party(data["sentiments"], data["statements"], long))
+    assert text == ("Parley · 195 article(s) from 12 source(s)<br>"
+                    "Parties: Russia, Ukraine, United States, European Union +3 · Dates: 2022-02-19 – 2024-10-24")

@@ -37,9 +37,12 @@ def test_map_draws_places_sized_by_count_and_shades_oblasts_offline():
     assert all(layer.sourcetype == "geojson" for layer in layout.layers)
     dots = [t for t in fig.data if isinstance(t, go.Scattermap) and t.hovertemplate]
     by_name = {t.name: t for t in dots}
-    assert set(by_name) == {"reclaimed — Ukraine", "captured — Russia"}
-    izium = by_name["reclaimed — Ukraine"]
-    assert list(izium.text) == ["Izium"] and izium.marker.size[0] > by_name["captured — Russia"].marker.size[0]
+    assert set(by_name) == {"reclaimed places", "captured places"}
+    izium = by_name["reclaimed places"]
+    assert izium.marker.color == style.claim_color("reclaimed")
+    assert list(izium.text) == ["Izium"] and izium.marker.size[0] > by_name["captured places"].marker.size[0]
+    rings = {t.name: t for t in fig.data if isinstance(t, go.Scattermap) and t.name.endswith(" ring")}
+    assert rings["Ukraine ring"].marker.color == style.party_color("Ukraine")
     assert "Ukraine liberated Izium &lt;script&gt;" in izium.hovertext[0]  # evidence, escaped
     assert list(izium.customdata[0]) == ["Ukraine", "reclaimed", "Izium"]  # what a click selects
     shaded = [t for t in fig.data if isinstance(t, go.Choroplethmap)]
@@ -47,6 +50,17 @@ def test_map_draws_places_sized_by_count_and_shades_oblasts_offline():
     # No text on the map (text needs font glyphs from the internet) and no URL to fetch anything from.
     assert {t.mode for t in fig.data if isinstance(t, go.Scattermap)} == {"markers"}
     assert "http" not in json.dumps(fig.to_plotly_json()["layout"]["map"])
+
+
+def test_map_legend_lists_each_claim_type_and_each_party_once():
+    fig = maps.claims_map(claims_frame())
+    legend = [(t.legendgroup, t.name) for t in fig.data if t.showlegend]
+    # Types in the palette's order, parties by number of claims: not every claim × party pair.
+    assert legend == [("claim", "captured"), ("claim", "reclaimed"), ("claim", "advancing"),
+                      ("party", "Ukraine"), ("party", "Russia")]
+    assert fig.layout.legend.groupclick == "toggleitem"
+    # Inside the figure's top right corner, far from the footer under the map.
+    assert fig.layout.legend.y == 1.0 and fig.layout.legend.yanchor == "top"
 
 
 def test_claims_without_a_place_stay_off_the_map():

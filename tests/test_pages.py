@@ -79,3 +79,25 @@ def test_first_run_analyses_the_seed(db):
     assert len(store.read("statements")) > 0
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles"] == "1"
+
+
+def test_overview_is_a_briefing_with_evidence_behind_each_finding(db):
+    from test_findings import corpus
+
+    frames = corpus()
+    store = Store(db)
+    store.write_batch(frames, *pipeline.versions(pipeline.load_scorer()[0]))
+    store.set_meta("seeded", "yes")
+    store.close()
+    at = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    assert not at.exception
+    assert "Briefing: what the articles show" in [h.value for h in at.header]
+    findings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert len(findings) >= 5
+    assert any("Lyman changed hands in the claims" in f.replace("\\", "") for f in findings)
+    # Each finding has its evidence one click away: an expander with the statements or claims behind it.
+    labels = [e.label for e in at.expander if "behind finding" in e.label]
+    assert len(labels) == len(findings)
+    assert any(label.startswith("Claims behind") for label in labels)
+    evidence = next(e for e in at.expander if e.label == "Statements behind finding 1")
+    assert len(evidence.dataframe[0].value) > 0

@@ -5,7 +5,7 @@ Every chart is clickable (the statements behind a cell, bar or point appear unde
 import streamlit as st
 
 from components import charts, data, evidence, filters
-from components.export import show_chart as show
+from components.display import chart as show
 
 st.title("Positions")
 st.caption("Stance and tone as scored by the models, per party and target, each number backed by its statements.")
@@ -28,27 +28,36 @@ if tables["stances"].empty and tables["sentiments"].empty:
 
 # -- party × target --------------------------------------------------------------------------
 st.header("Stance by party and target")
-st.caption("Colour: share of favor minus share of against, each statement weighted by the model's confidence. "
-           "Click a cell to read its statements.")
-matrix = charts.stance_matrix(stances, scope, caption)
+st.caption("Each number: share of favor minus share of against (−100 to +100), each statement weighted by the "
+           "model's confidence. Paler cells rest on fewer statements. Click a cell to read its statements.")
+# Bound to the URL, so a shared link opens with the same parties unfolded.
+unfold = st.toggle("Show every party (no \"Other parties\" row)", key="all_parties", bind="query-params")
+matrix = charts.stance_matrix(stances, scope, caption, top=None if unfold else -1)
 picked = show(matrix, "stance by party and target", charts.stance_table(stances, scope), "matrix")
-evidence.show(matrix, picked, tables, scope, "Statements behind the cell")
+if (folded := (matrix.layout.meta or {}).get("folded")):
+    st.caption(f"Folded into \"Other parties\": {', '.join(folded)}. Switch on \"Show every party\" to see "
+               "their rows and click their cells.")
+if picked is not None:
+    evidence.show(matrix, picked, tables, scope, "Statements behind the cell")
 
 # -- tone -----------------------------------------------------------------------------------
 st.header("Tone by party and speaker")
 tone = charts.sentiment_by_party(sentiments, scope, caption)
 picked = show(tone, "tone by party", charts.sentiment_table(sentiments, scope, "party"), "tone_party")
-evidence.show(tone, picked, tables, scope, "Statements behind the bar")
+if picked is not None:
+    evidence.show(tone, picked, tables, scope, "Statements behind the bar")
 
 speakers = charts.sentiment_by_speaker(sentiments, scope, caption)
 picked = show(speakers, "tone by speaker", charts.sentiment_table(sentiments, scope, "speaker"), "tone_speaker")
-evidence.show(speakers, picked, tables, scope, "Statements behind the bar")
+if picked is not None:
+    evidence.show(speakers, picked, tables, scope, "Statements behind the bar")
 
 # -- over time ------------------------------------------------------------------------------
 st.header("Over time")
 volume = charts.statements_over_time(scope, tables["articles"], caption)
 picked = show(volume, "statements over time", charts.volume_table(scope, tables["articles"]), "volume")
-evidence.show(volume, picked, tables, scope, "Statements in the period")
+if picked is not None:
+    evidence.show(volume, picked, tables, scope, "Statements in the period")
 
 targets = sorted(set(stances["target"].dropna()))
 parties = sorted(set(scope["party"]))

@@ -71,6 +71,10 @@ if articles.empty:
     st.info("The store is empty. Upload files or paste text above.")
 else:
     listing = articles[["article_id", "title", "published", "source", "origin"]].copy()
+    # Newest first, undated last: an analyst looks for what came in lately, not for a hash.
+    when = pd.to_datetime(listing["published"], errors="coerce", utc=True, format="mixed")
+    listing = listing.assign(when=when).sort_values("when", ascending=False, na_position="last",
+                                                    kind="stable").drop(columns="when")
     listing.insert(0, "remove", False)
     edited = st.data_editor(listing, hide_index=True, width="stretch", disabled=list(listing.columns[1:]),
                             key="articles_editor")

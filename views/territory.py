@@ -5,7 +5,8 @@ import streamlit as st
 
 from analysis.claims import contested, read_reference
 from components import data, evidence, filters, maps
-from components.export import show_chart as show
+from components.display import chart as show
+from components.plaintext import escape
 
 st.title("Territory")
 st.caption("Territorial claims found in the articles: who says they annexed, captured, reclaimed, advance on "
@@ -25,7 +26,7 @@ def show_evidence(fig, event, heading: str) -> None:
         st.caption("Click a point (or draw a box around several) to see the claims and sentences behind it.")
         return
     rows = maps.claims_behind(wanted, claims)
-    st.markdown(f"**{heading}:** " + "; ".join(" · ".join(str(v) for v in w.values()) for w in wanted))
+    st.markdown(f"**{heading}:** " + escape("; ".join(" · ".join(str(v) for v in w.values()) for w in wanted)))
     st.dataframe(
         pd.DataFrame({
             "date": rows["date"], "party": rows["party"], "claim": rows["claim"], "place": rows["place"],
@@ -49,7 +50,8 @@ st.subheader("Map")
 map_fig = maps.claims_map(claims, caption)
 map_event = show(map_fig, "Territorial claims map", maps.placed(claims), key="territory-map",
                  select=("points", "box", "lasso"))
-show_evidence(map_fig, map_event, "Claims at the selected places")
+if map_event is not None:
+    show_evidence(map_fig, map_event, "Claims at the selected places")
 if unplaced:
     st.caption(f"{unplaced} claim(s) name no place the gazetteer knows (or none at all); they are in the table "
                "below but not on the map.")
@@ -58,7 +60,8 @@ st.subheader("Timeline")
 timeline = maps.claims_timeline(claims, caption)
 timeline_event = show(timeline, "Territorial claims over time", claims, key="territory-timeline",
                       select=("points", "box", "lasso"))
-show_evidence(timeline, timeline_event, "Claims on the selected dates")
+if timeline_event is not None:
+    show_evidence(timeline, timeline_event, "Claims on the selected dates")
 
 st.subheader("Claimed area")
 upload = st.file_uploader(
