@@ -51,6 +51,9 @@ class Rules:
     success_heads: frozenset[str]
     modals: frozenset[str]
     carrier_verbs: frozenset[str]
+    purpose_preps: frozenset[str]
+    force_nouns: frozenset[str]
+    liberation_to_come: bool
     not_ground: frozenset[str]
     earliest_year: int
     history: re.Pattern
@@ -125,6 +128,9 @@ def _load(path: str, mtime: float) -> Rules:
         success_heads=_lower(config.get("success_heads")),
         modals=_lower(config.get("modals")),
         carrier_verbs=_lower(config.get("carrier_verbs")),
+        purpose_preps=_lower(config.get("purpose_preps")),
+        force_nouns=_lower(config.get("force_nouns")),
+        liberation_to_come=bool(config.get("liberation_to_come", False)),
         not_ground=_lower(config.get("not_ground")),
         earliest_year=int(config["earliest_year"]),
         history=re.compile(rf"\b(?:{_words(config['history_words'])})\b", re.IGNORECASE),

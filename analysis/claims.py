@@ -101,6 +101,7 @@ class _Context:
     sentence_no: int = 0
     recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
     holder: dict[str, str] = field(default_factory=dict)  # who the text last said holds a place
+    oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
 
     def statement_at(self, position: int) -> tuple[str, str | None]:
         """(statement_id, speaker's party) of the statement around a character offset; the author's
@@ -183,7 +184,7 @@ def _sentence_claims(sent, offset: int, context: _Context) -> list[dict]:
     known = rules()
     text = sent.text
     context.sentence_no += 1
-    found = _sentence_places(sent)
+    found = _sentence_places(sent, context.oblasts[-1] if context.oblasts else "")
     here = _Sentence(sent, offset, found, [], context.previous)
     here.subjects = [
         (t.i, party) for t in sent if t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "pobj" and t.head.dep_ == "agent")
@@ -199,24 +200,28 @@ def _sentence_claims(sent, offset: int, context: _Context) -> list[dict]:
         if not context.recent or context.recent[-1][1] != found[index]:
             context.recent.append((context.sentence_no, found[index]))
     context.recent = [(n, p) for n, p in context.recent if context.sentence_no - n <= known.vague_reach]
+    context.oblasts += [found[i].name for i in sorted(found) if found[i].type == "oblast"]
     if here.subjects:
         context.previous = here.subjects[-1][1]
     return _rows(rows, sent, offset, context)
 
 
-def _sentence_places(sent) -> dict[int, places.Place]:
-    """Token index → place, for the tokens of each place name the gazetteer finds in the sentence."""
+def _sentence_places(sent, last_oblast: str = "") -> dict[int, places.Place]:
+    """Token index → place, for the tokens of each place name the gazetteer finds in the sentence.
+
+    A name several villages share is the one in the oblast the sentence names, else in the oblast the
+    text named last ("Verbivka ... Kharkiv Oblast").
+    """
     text, base = sent.text, sent.start_char
     found = places.find(text)
     oblasts = {s: p for s, p in _oblast_lists(text).items()}
-    hint = " and ".join(p.name for _, _, p in found if p is not None and p.type == "oblast")
+    hint = " and ".join(p.name for _, _, p in found if p is not None and p.type == "oblast") or last_oblast
     out: dict[int, places.Place] = {}
     for start, end, place in found:
         if place is None:
             continue
         place = oblasts.get(start, place)
         if hint and place.type not in ("oblast", "region", "country"):
-            # "Verbivka ... Kharkiv Oblast": a name several villages share is the one in the oblast named.
             place = places.resolve(text[start:end], oblast=hint) or place
         for token in sent:
             if start <= token.idx - base < end:
@@ -287,8 +292,8 @@ def _is_passive(verb) -> bool:
 
 
 def _modality(verb) -> str:
-    """'claim', 'attempt' (tried, failed or set out to take it: an advance) or 'none' (a plan, a
-    possibility, a negation)."""
+    """'claim'; 'attempt' (tried, failed or set out to take it: an advance); 'future' (a plan, a
+    possibility, a promise); or 'none' (a negation)."""
     known = rules()
     base = verb
     while base.dep_ == "conj" and base.head.pos_ in ("VERB", "AUX"):
@@ -298,10 +303,11 @@ def _modality(verb) -> str:
             return "none"
         aux = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
         if any(a in known.modals for a in aux):
-            return "none"
+            return "future"
         if "would" in aux and ("have" in aux or any(t.lower_ == "if" for t in v.sent)):
             return "none"
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children) or base.dep_ in ("xcomp",):
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
+    if infinitive or base.dep_ == "xcomp":
         head = base.head
         head_lemma = head.lemma_.lower()
         if any(c.dep_ == "neg" for c in head.children) and head_lemma not in known.attempt_heads:
@@ -310,11 +316,11 @@ def _modality(verb) -> str:
                                                     if c.dep_ in ("acomp",)):
             return "claim"
         if head_lemma in known.intent_heads:
-            return "none"
+            return "future"
         if head_lemma in known.attempt_heads:
             return "attempt"
         # "launched an offensive to capture Kyiv": a purpose is an attack on the place
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children):
+        if base.dep_ in ("advcl", "acl") and infinitive:
             return "attempt"
     if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and base.head.head.lemma_.lower() in known.attempt_heads:
         return "attempt"
@@ -359,6 +365,8 @@ def _prep_objects(head, words) -> list:
             out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
                     for p in c.children if p.dep_ == "pobj"]
             out += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        elif word == "as" and "such as" in words and any(c.lower_ == "such" for c in child.children):
+            out += [c for c in child.children if c.dep_ == "pobj"]
         elif word in words and child.dep_ == "prep":
             out += [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
         elif word in words and child.dep_ == "advmod":
@@ -427,12 +435,14 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
     if not located:
         return None
     modality = _modality(verb)
-    if modality == "none":
-        return None
     kind = meaning.kind
-    if modality == "attempt" and kind in ("take", "liberate", "hold", "annex"):
+    if modality == "future" and kind == "liberate" and known.liberation_to_come:
+        kind = "occupied"  # "we will liberate our Crimea": the other side holds it now
+    elif modality in ("none", "future"):
+        return None
+    if modality == "attempt" and kind in ("take", "liberate", "hold", "annex", "contest"):
         kind = "advance"
-    elif modality == "attempt" and kind not in ("advance", "contest"):
+    elif modality == "attempt" and kind != "advance":
         return None
     gainer = loser = None
     if kind == "fall":
@@ -449,8 +459,14 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
     else:
         subject = _subject(verb)
         gainer = _party(subject, here, context) if subject is not None else None
+        if gainer is None and subject is not None and subject.lemma_.lower() in known.force_nouns:
+            gainer = _earlier_subject(subject, here)  # "the brigade" of the side last named
     if kind in ("take", "liberate", "hold"):
         loser = _first_party(_prep_objects(verb, ["from", "out of"]), here, context, named_only=True)
+        if "out of" in meaning.places or "from" in meaning.places:
+            # "drove the enemy out of", "the enemy was driven out of": the one driven out loses
+            driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+            loser = _first_party(driven, here, context) or loser
     return _Found(kind, verb, located, gainer, loser, default_speaker=meaning.kind == "liberate")
 
 
@@ -475,15 +491,27 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
             if party:
                 return party
     head = noun.head
-    if noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs:
-        subject = _subject(head)
-        if subject is not None:
-            return _party(subject, here, context)
-    return None
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+        head = head.head  # "engaged in fierce battles": the engaging side
+    elif not (noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs):
+        return None
+    subject = _subject(head)
+    if subject is None:
+        return None
+    party = _party(subject, here, context)
+    if party is None and subject.lemma_.lower() in rules().force_nouns | {"direction"}:
+        party = _earlier_subject(subject, here)
+    return party
 
 
 def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
-    args = _prep_objects(noun, list(meaning.noun_preps))
+    known = rules()
+    if noun.dep_ == "pobj" and noun.head.lower_ in known.purpose_preps:
+        return None  # "a step towards the liberation of Donbas": a goal
+    args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
+    if noun.dep_ in ("nsubj", "nsubjpass") and not args:
+        # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
+        args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
     located = _places_of(args, here, context) if args else []
     if not located:
         return None
@@ -647,6 +675,11 @@ def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = 
     return None
 
 
+def _earlier_subject(token, here: _Sentence) -> str | None:
+    earlier = [party for i, party in here.subjects if i < token.i]
+    return earlier[-1] if earlier else here.previous
+
+
 # -- from what the words say to the claim -------------------------------------------------------------
 def _owner(place: places.Place) -> str | None:
     return rules().owner if place.type != "country" else parties.party_of(place.name)
@@ -658,6 +691,9 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
     owner = _owner(place)
     holder = context.holder.get(place.name, owner)
     kind, gainer = found.kind, found.gainer
+    if kind == "occupied":
+        holder_now = known.opponent(owner)
+        return ("captured", holder_now) if holder_now else None
     if kind == "lose":
         gainer = known.opponent(gainer) if gainer else None
         if gainer is None:
