@@ -461,6 +461,14 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = _party(subject, here, context) if subject is not None else None
         if gainer is None and subject is not None and subject.lemma_.lower() in known.force_nouns:
             gainer = _earlier_subject(subject, here)  # "the brigade" of the side last named
+    if kind == "lose":
+        # "surrendered the city to the Russian Army": the side named after "to" gains
+        taker = _first_party(_prep_objects(verb, ["to"]), here, context, named_only=True)
+        if taker:
+            kind, gainer = "take", taker
+    if kind == "take" and gainer is None and passive:
+        # "Balakliia itself was captured on March 3": by the side the narrative follows
+        gainer = _earlier_subject(verb, here)
     if kind in ("take", "liberate", "hold"):
         loser = _first_party(_prep_objects(verb, ["from", "out of"]), here, context, named_only=True)
         if "out of" in meaning.places or "from" in meaning.places:
@@ -509,6 +517,9 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     if noun.dep_ == "pobj" and noun.head.lower_ in known.purpose_preps:
         return None  # "a step towards the liberation of Donbas": a goal
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in known.carrier_verbs and not args:
+        # "launched a counteroffensive in Kharkiv Oblast": the place may hang on the verb
+        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
     if noun.dep_ in ("nsubj", "nsubjpass") and not args:
         # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
         args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
@@ -612,7 +623,7 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         found = _places_of(inner, here, context, depth + 1) if inner else []
         if found:
             return found
-    if lemma in known.vague_places and not named and any(
+    if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in member.children):
         wanted = known.vague_places[lemma]
         for _, recent in reversed(context.recent):
@@ -753,7 +764,8 @@ def _rows(found: list[_Found], sent, offset: int, context: _Context) -> list[dic
             if decided is None:
                 continue
             claim, party = decided
-            if claim in ("captured", "reclaimed"):
+            if claim in ("captured", "reclaimed") and place.type in ("city", "town", "village"):
+                # a settlement changes hands; "much of Kharkiv Oblast" does not make the oblast Russia's
                 context.holder[place.name] = party
             key = (place.name, claim, party)
             if key in seen:
