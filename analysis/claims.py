@@ -256,9 +256,32 @@ class _Found:
     position: int = 0  # the trigger's offset in the article
 
 
+def _lemma(token) -> str:
+    """The token's lemma; for a verb the lemmatizer did not know ("retook"), the prefix plus the lemma
+    of the irregular verb after it ("re" + "take")."""
+    lemma = token.lemma_.lower()
+    if lemma != token.lower_ or not token.tag_.startswith("VB"):
+        return lemma
+    for prefix in ("re", "de-", "de"):
+        if token.lower_.startswith(prefix):
+            base = _irregular_verbs().get(token.lower_[len(prefix):])
+            if base:
+                return prefix + base[0]
+    return lemma
+
+
+def _irregular_verbs() -> dict:
+    from analysis.statements import nlp
+
+    try:
+        return nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
+    except (KeyError, ValueError):
+        return {}
+
+
 def _claims_at(token, here: _Sentence, context: _Context) -> list[_Found]:
     known = rules()
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     out: list[_Found] = []
     if token.pos_ in ("VERB", "AUX") or (token.tag_ in ("VBN", "VBG", "VBD") and token.dep_ not in ("amod",)):
         for meaning in known.verbs.get(lemma, ()):
@@ -387,6 +410,10 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                     args.append(verb.head)
             else:
                 objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+                if not objects:
+                    # the small parser sometimes hangs a name right after the verb as an adverbial
+                    # ("had liberated Lyman on Saturday")
+                    objects = [c for c in verb.rights if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i == verb.i + 1]
                 if lemma in known.needs_preposition:
                     objects = [o for o in objects if o.lemma_.lower() in known.edge_nouns]
                 args += objects
