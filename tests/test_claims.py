@@ -154,3 +154,61 @@ def test_reference_series_reads_good_files_and_names_bad_ones():
 ])
 def test_sentences_that_make_no_territorial_claim(text):
     assert extract(text).empty, extract(text)[["party", "claim", "place"]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # who held the place decides the type, not the verb
+    ("Ukrainian troops captured Lyman.", {("Lyman", "reclaimed", "Ukraine")}),
+    ("Russian forces liberated Mariupol.", {("Mariupol", "captured", "Russia")}),
+    # a withdrawal is the other side's gain
+    ("Russian forces withdrew from Kherson.", {("Kherson", "reclaimed", "Ukraine")}),
+    ("Ukrainian forces withdrew from Lysychansk.", {("Lysychansk", "captured", "Russia")}),
+    ("The enemy was driven out of the Sumy region.", {("Sumy Oblast", "reclaimed", "Ukraine")}),
+    # advancing, contested, annexed
+    ("Russian troops reached the outskirts of Kyiv.", {("Kyiv", "advancing", "Russia")}),
+    ("Russian forces entered Melitopol.", {("Melitopol", "advancing", "Russia")}),
+    ("Russian forces tried to capture Chernihiv.", {("Chernihiv", "advancing", "Russia")}),
+    ("Russian forces encircled Mariupol.", {("Mariupol", "contested", "Russia")}),
+    ("Heavy fighting continued in Rubizhne and Bilohorivka.",
+     {("Rubizhne", "contested", "Russia"), ("Bilohorivka", "contested", "Russia")}),
+    ("The G7 rejects the annexation of Crimea.", {("Crimea", "annexed", "Russia")}),
+    # the passive agent, a relative clause, "the city" named just before
+    ("Izium was liberated by the Armed Forces of Ukraine.", {("Izium", "reclaimed", "Ukraine")}),
+    ("Russian forces captured Lyman. They later entered the city of Sloviansk.",
+     {("Lyman", "captured", "Russia"), ("Sloviansk", "advancing", "Russia")}),
+    ("Russian forces reached Kherson on 1 March. They entered the city a day later.",
+     {("Kherson", "advancing", "Russia")}),
+])
+def test_the_type_follows_meaning_and_who_held_the_place(text, expected):
+    found = extract(text)
+    assert set(zip(found["place"], found["claim"], found["party"])) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Russian forces advanced to positions 10 km south of Izium.",  # a distance reference
+    "Russian forces captured Lyman, a town in Donetsk Oblast.",      # an apposition locates, claims nothing
+])
+def test_places_that_are_not_the_verbs_object_get_no_claim(text):
+    found = extract(text)
+    assert "Izium" not in set(found["place"]) and "Donetsk Oblast" not in set(found["place"])
+
+
+def test_a_wikipedia_qualifier_is_no_list_item():
+    found = extract("On the first day, Ukrainian forces liberated Verbivka, Balakliia Raion, Kharkiv Oblast.")
+    assert set(zip(found["place"], found["claim"])) == {("Verbivka", "reclaimed")}
+
+
+def test_a_liberation_still_to_come_says_the_other_side_holds_the_place():
+    text = 'Zelenskyy said: "We will liberate our Crimea."'
+    start = text.index('"') + 1
+    statements = pd.DataFrame({"statement_id": ["s1"], "start": [start], "end": [len(text) - 1], "party": ["Ukraine"]})
+    assert set(zip(*[extract(text, statements=statements)[c] for c in ("place", "claim", "party")])) == {
+        ("Crimea", "captured", "Russia")}
+
+
+def test_a_parsed_doc_can_be_passed_in():
+    from analysis.statements import nlp
+
+    text = "Russian troops captured Lyman."
+    found = claims.extract({"article_id": "a", "text": text, "published": ""}, None, doc=nlp()(text))
+    assert (found.iloc[0]["place"], found.iloc[0]["claim"]) == ("Lyman", "captured")
