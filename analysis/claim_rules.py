@@ -52,6 +52,9 @@ class Rules:
     modals: frozenset[str]
     carrier_verbs: frozenset[str]
     purpose_preps: frozenset[str]
+    denial_heads: frozenset[str]
+    hypothetical: frozenset[str]
+    regained: frozenset[str]
     force_nouns: frozenset[str]
     liberation_to_come: bool
     not_ground: frozenset[str]
@@ -129,6 +132,9 @@ def _load(path: str, mtime: float) -> Rules:
         modals=_lower(config.get("modals")),
         carrier_verbs=_lower(config.get("carrier_verbs")),
         purpose_preps=_lower(config.get("purpose_preps")),
+        denial_heads=_lower(config.get("denial_heads")),
+        hypothetical=_lower(config.get("hypothetical")),
+        regained=_lower(config.get("regained")),
         force_nouns=_lower(config.get("force_nouns")),
         liberation_to_come=bool(config.get("liberation_to_come", False)),
         not_ground=_lower(config.get("not_ground")),

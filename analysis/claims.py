@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from analysis.claim_rules import Meaning, rules
 from analysis.tables import conform, empty
 
 UNKNOWN = "Unknown"
+import os
+_USE_HOLDER = os.environ.get("H1", "1") == "1"
+_TAKE_HOLDER = os.environ.get("H2", "1") == "1"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -270,6 +274,7 @@ def _lemma(token) -> str:
     return lemma
 
 
+@lru_cache(maxsize=1)
 def _irregular_verbs() -> dict:
     from analysis.statements import nlp
 
@@ -279,9 +284,23 @@ def _irregular_verbs() -> dict:
         return {}
 
 
+def _denied(token) -> bool:
+    """Whether the token stands in a clause a denial governs ("denied that the city was captured")."""
+    heads = rules().denial_heads
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in heads:
+            return True
+        node = node.head
+    return False
+
+
 def _claims_at(token, here: _Sentence, context: _Context) -> list[_Found]:
     known = rules()
     lemma = _lemma(token)
+    if (lemma not in known.verbs and lemma not in known.nouns and lemma not in known.participles
+            and lemma not in known.under) or _denied(token):
+        return []
     out: list[_Found] = []
     if token.pos_ in ("VERB", "AUX") or (token.tag_ in ("VBN", "VBG", "VBD") and token.dep_ not in ("amod",)):
         for meaning in known.verbs.get(lemma, ()):
@@ -338,6 +357,8 @@ def _modality(verb) -> str:
         if head_lemma in known.success_heads or any(c.lemma_.lower() in known.success_heads for c in head.children
                                                     if c.dep_ in ("acomp",)):
             return "claim"
+        if head_lemma == "order" and head.head.lower_ == "in":
+            return "attempt"  # "advanced ... in order to liberate the city": a purpose
         if head_lemma in known.intent_heads:
             return "future"
         if head_lemma in known.attempt_heads:
@@ -413,7 +434,8 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                 if not objects:
                     # the small parser sometimes hangs a name right after the verb as an adverbial
                     # ("had liberated Lyman on Saturday")
-                    objects = [c for c in verb.rights if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i == verb.i + 1]
+                    objects = [c for c in verb.rights if c.dep_ in ("npadvmod", "advmod", "oprd", "attr", "dep")
+                               and c.pos_ == "PROPN" and c.i == verb.i + 1]
                 if lemma in known.needs_preposition:
                     objects = [o for o in objects if o.lemma_.lower() in known.edge_nouns]
                 args += objects
@@ -433,8 +455,11 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
 
 def _antecedent(token):
     """A relative pronoun stands for the noun its clause describes: "Bucha and Irpin, which were liberated"."""
-    if token.lower_ in rules().relative_pronouns and token.head.dep_ == "relcl":
-        noun = token.head.head
+    clause = token.head
+    while clause.dep_ in ("xcomp", "ccomp", "conj") and clause.head.i != clause.i:
+        clause = clause.head  # "which they claimed to have captured"
+    if token.lower_ in rules().relative_pronouns and clause.dep_ == "relcl":
+        noun = clause.head
         # "A, B and C in the Kyiv region, which were liberated": the parser hangs the clause on the
         # region; the places liberated are the ones the region locates.
         if noun.dep_ == "pobj" and noun.head.lower_ == "in":
@@ -543,6 +568,8 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     known = rules()
     if noun.dep_ == "pobj" and noun.head.lower_ in known.purpose_preps:
         return None  # "a step towards the liberation of Donbas": a goal
+    if any(c.dep_ == "amod" and c.lower_ in known.hypothetical for c in noun.children):
+        return None  # "a potential blockade of the city"
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in known.carrier_verbs and not args:
         # "launched a counteroffensive in Kharkiv Oblast": the place may hang on the verb
@@ -580,6 +607,11 @@ def _participle_claim(word, meaning: Meaning, here: _Sentence, context: _Context
 def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
     prep = noun.head
     owner = prep.head
+    doc = noun.doc
+    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in ("not", "no", "never")):
+        return None  # "the cities not under Russian control"
+    if any(c.dep_ == "neg" for c in owner.children):
+        return None
     if owner.pos_ in ("VERB", "AUX"):
         args = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
     else:
@@ -590,7 +622,10 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
     gainer = _noun_party(noun, here, context)
     if gainer is None:
         gainer = _first_party(_prep_objects(noun, ["of"]), here, context)
-    return _Found(meaning.kind, noun, located, gainer, None)
+    kind = meaning.kind
+    if kind == "hold" and any(c.lower_ in rules().regained for c in owner.children if c.dep_ == "advmod"):
+        kind = "take"  # "again under Ukrainian control": retaken
+    return _Found(kind, noun, located, gainer, None)
 
 
 # -- places ----------------------------------------------------------------------------------------
@@ -608,13 +643,14 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
     out: list = []
     for arg in args:
         members = sorted(_conjuncts(arg), key=lambda t: t.i)
-        previous_place = None
-        for k, member in enumerate(members):
-            if k and _is_qualifier(members[k - 1], member, here, previous_place):
-                break  # "Verbivka, Balakliia Raion, Kharkiv Oblast": the rest locates, it lists nothing
+        previous, previous_place = None, None
+        for member in members:
+            if previous is not None and _is_qualifier(previous, member, here, previous_place):
+                # "Verbivka, Balakliia Raion, Kharkiv Oblast": a qualifier locates the item before it
+                continue
             found = _member_places(member, here, context, depth)
             out += found
-            previous_place = found[-1][1] if found else None
+            previous, previous_place = member, (found[-1][1] if found else None)
     seen, unique = set(), []
     for token, place in sorted(out, key=lambda tp: tp[0].i):
         if place.name not in seen and place.type != "country":
@@ -626,6 +662,8 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
 def _is_qualifier(before, member, here: _Sentence, before_place) -> bool:
     known = rules()
     between = before.doc[before.i + 1 : member.left_edge.i]
+    if before_place is None:
+        return False
     if any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between):
         return False
     names_admin = member.text in known.qualifiers or (
@@ -653,12 +691,12 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in member.children):
         wanted = known.vague_places[lemma]
-        for _, recent in reversed(context.recent):
-            if recent.type in wanted:
-                return [(member, recent)]
         earlier = [here.places[i] for i in sorted(here.places) if i < member.i and here.places[i].type in wanted]
         if earlier:
             return [(member, earlier[-1])]
+        for _, recent in reversed(context.recent):
+            if recent.type in wanted:
+                return [(member, recent)]
     return []
 
 
@@ -727,7 +765,7 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
     """(claim type, party) from the meaning, the parties the words name and who held the place."""
     known = rules()
     owner = _owner(place)
-    holder = context.holder.get(place.name, owner)
+    holder = context.holder.get(place.name, owner) if _USE_HOLDER else owner
     kind, gainer = found.kind, found.gainer
     if kind == "occupied":
         holder_now = known.opponent(owner)
@@ -743,7 +781,7 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
         if gainer is None and found.default_speaker:
             gainer = context.statement_at(found.position)[1] or owner
         if gainer is None:
-            gainer = known.opponent(holder)
+            gainer = known.opponent(owner if kind == "fall" or not _TAKE_HOLDER else holder)
         if gainer is None:
             return None
         if gainer == owner:
