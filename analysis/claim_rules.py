@@ -85,6 +85,10 @@ def _load(path: str, mtime: float) -> Rules:
     verbs: dict[str, list[Meaning]] = {}
     nouns: dict[str, Meaning] = {}
     for name, item in config["meanings"].items():
+        for key in ("places", "noun_preps", "gainer_preps", "verbs", "nouns"):
+            if any(isinstance(word, bool) for word in item.get(key) or []):
+                # YAML reads a bare on/off/yes/no as true/false
+                raise ValueError(f"{path}: meanings.{name}.{key} holds a bare on/off/yes/no; quote it ('on').")
         kind = item.get("meaning", name)
         if kind not in KINDS:
             raise ValueError(f"{path}: meaning {name!r} is {kind!r}; use one of {', '.join(sorted(KINDS))}.")

@@ -238,9 +238,13 @@ def _oblast_lists(sentence: str) -> dict[int, places.Place]:
     out = {}
     for m in rules().region_list.finditer(sentence):
         for name in re.finditer(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?", m.group(1)):
-            oblast = places.resolve(f"{name.group()} region")
-            if oblast is not None and oblast.type in ("oblast", "region"):
-                out[m.start(1) + name.start()] = oblast
+            words = name.group().split()
+            # "Ukraine's Kherson and Zaporizhzhia regions": the possessor is no part of the name
+            for first in range(len(words)):
+                oblast = places.resolve(" ".join(words[first:]) + " region")
+                if oblast is not None and oblast.type in ("oblast", "region"):
+                    out[m.start(1) + name.start() + len(" ".join(words[:first])) + (1 if first else 0)] = oblast
+                    break
     return out
 
 
@@ -264,8 +268,16 @@ def _lemma(token) -> str:
     """The token's lemma; for a verb the lemmatizer did not know ("retook"), the prefix plus the lemma
     of the irregular verb after it ("re" + "take")."""
     lemma = token.lemma_.lower()
-    if lemma != token.lower_ or not token.tag_.startswith("VB"):
+    if lemma != token.lower_ or not (token.tag_.startswith("VB") or token.tag_ == "JJ"):
         return lemma
+    known = rules()
+    word = token.lower_
+    if word.endswith("ed") or word in _irregular_verbs():
+        # an adjective tagged "liberated", "occupied", "held": the verb it was made from
+        guesses = [word[:-1], word[:-2], word[:-3] + "y", word[:-3]] + list(_irregular_verbs().get(word, []))
+        for guess in guesses:
+            if guess in known.verbs or guess in known.participles:
+                return guess
     for prefix in ("re", "de-", "de"):
         if token.lower_.startswith(prefix):
             base = _irregular_verbs().get(token.lower_[len(prefix):])
@@ -333,6 +345,16 @@ def _is_passive(verb) -> bool:
     return verb.dep_ == "acl" and verb.tag_ == "VBN"
 
 
+def _forms(token) -> list[str]:
+    """The lemma and, for a past form the lemmatizer may have cut wrong ("hoped" → "hop"), the word
+    without its ending."""
+    word = token.lower_
+    forms = [token.lemma_.lower()]
+    if token.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        forms += [word[:-1], word[:-2]]
+    return forms
+
+
 def _modality(verb) -> str:
     """'claim'; 'attempt' (tried, failed or set out to take it: an advance); 'future' (a plan, a
     possibility, a promise); or 'none' (a negation)."""
@@ -341,7 +363,8 @@ def _modality(verb) -> str:
     while base.dep_ == "conj" and base.head.pos_ in ("VERB", "AUX"):
         base = base.head
     for v in {verb, base}:
-        if any(c.dep_ == "neg" for c in v.children):
+        if any(c.dep_ == "neg" for c in v.children) or any(
+                t.dep_ == "neg" for c in v.lefts if c.dep_ not in ("nsubj", "nsubjpass") for t in c.subtree):
             return "none"
         aux = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
         if any(a in known.modals for a in aux):
@@ -351,7 +374,9 @@ def _modality(verb) -> str:
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
     if infinitive or base.dep_ == "xcomp":
         head = base.head
-        head_lemma = head.lemma_.lower()
+        forms = _forms(head)
+        head_lemma = next((f for f in forms if f in known.success_heads | known.intent_heads | known.attempt_heads),
+                          head.lemma_.lower())
         if any(c.dep_ == "neg" for c in head.children) and head_lemma not in known.attempt_heads:
             return "none"
         if head_lemma in known.success_heads or any(c.lemma_.lower() in known.success_heads for c in head.children
@@ -366,16 +391,19 @@ def _modality(verb) -> str:
         # "launched an offensive to capture Kyiv": a purpose is an attack on the place
         if base.dep_ in ("advcl", "acl") and infinitive:
             return "attempt"
-    if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and base.head.head.lemma_.lower() in known.attempt_heads:
-        return "attempt"
+    if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and (
+            base.head.head.lemma_.lower() in known.attempt_heads | known.intent_heads):
+        return "attempt"  # "its objective of capturing Kyiv", "an attempt at encircling"
     return "claim"
 
 
 def _subject(verb):
     """The verb's active subject: its own, or that of the verb it is chained to."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj", "expl") and child.dep_ != "expl":
-            return child
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if len(subjects) > 1:  # "reports that Ukrainians took ...": the parser may make "that" a subject too
+        subjects = [c for c in subjects if c.lower_ not in rules().relative_pronouns] or subjects
+    if subjects:
+        return subjects[0]
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _is_passive(verb.head):
         return _subject(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
@@ -490,6 +518,8 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
     kind = meaning.kind
     if modality == "future" and kind == "liberate" and known.liberation_to_come:
         kind = "occupied"  # "we will liberate our Crimea": the other side holds it now
+    elif modality == "future" and kind == "take":
+        kind = "advance"  # "hoped to capture Donbas", "could take Kyiv within days": an offensive's aim
     elif modality in ("none", "future"):
         return None
     if modality == "attempt" and kind in ("take", "liberate", "hold", "annex", "contest"):
@@ -571,6 +601,8 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     if any(c.dep_ == "amod" and c.lower_ in known.hypothetical for c in noun.children):
         return None  # "a potential blockade of the city"
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
+    for agent in _prep_objects(noun, ["by"]):
+        args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in known.carrier_verbs and not args:
         # "launched a counteroffensive in Kharkiv Oblast": the place may hang on the verb
         args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
