@@ -27,9 +27,6 @@ from analysis.claim_rules import Meaning, rules
 from analysis.tables import conform, empty
 
 UNKNOWN = "Unknown"
-import os
-_USE_HOLDER = os.environ.get("H1", "1") == "1"
-_TAKE_HOLDER = os.environ.get("H2", "1") == "1"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -104,7 +101,6 @@ class _Context:
     previous: str | None = None  # the party of the last subject named
     sentence_no: int = 0
     recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
-    holder: dict[str, str] = field(default_factory=dict)  # who the text last said holds a place
     oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
 
     def statement_at(self, position: int) -> tuple[str, str | None]:
@@ -227,10 +223,23 @@ def _sentence_places(sent, last_oblast: str = "") -> dict[int, places.Place]:
         place = oblasts.get(start, place)
         if hint and place.type not in ("oblast", "region", "country"):
             place = places.resolve(text[start:end], oblast=hint) or place
-        for token in sent:
-            if start <= token.idx - base < end:
-                out[token.i] = place
+        tokens = [t for t in sent if start <= t.idx - base < end]
+        if tokens and _names_something_else(tokens, start, end, base):
+            continue  # "Kupiansk Mayor", "the Kharkiv counteroffensive": a modifier, not a place
+        for token in tokens:
+            out[token.i] = place
     return out
+
+
+def _names_something_else(tokens, start: int, end: int, base: int) -> bool:
+    """Whether a place name only modifies a noun that is not itself part of a place's name."""
+    known = rules()
+    last = tokens[-1]
+    head = last.head
+    if last.dep_ not in ("compound", "amod", "nmod") or head in tokens:
+        return False
+    head_lemma = head.lemma_.lower()
+    return head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
 
 
 def _oblast_lists(sentence: str) -> dict[int, places.Place]:
@@ -441,6 +450,9 @@ def _prep_objects(head, words) -> list:
             out += [c for c in child.children if c.dep_ == "pobj"]
         elif word in words and child.dep_ == "prep":
             out += [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            # "not just from Kyiv Oblast, but also from Sumy": the same preposition again
+            out += [p for c in child.children if c.dep_ == "conj" and c.lower_ == word
+                    for p in c.children if p.dep_ == "pobj"]
         elif word in words and child.dep_ == "advmod":
             # "towards" is sometimes parsed as an adverb with the place as its object
             out += [c for c in child.children if c.dep_ in ("pobj",)]
@@ -796,8 +808,9 @@ def _owner(place: places.Place) -> str | None:
 def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str, str] | None:
     """(claim type, party) from the meaning, the parties the words name and who held the place."""
     known = rules()
+    # With no side named, the attacker or taker is the side that does not own the place. (Following who
+    # the text last said held it went wrong on Wikipedia articles, whose lead tells the outcome first.)
     owner = _owner(place)
-    holder = context.holder.get(place.name, owner) if _USE_HOLDER else owner
     kind, gainer = found.kind, found.gainer
     if kind == "occupied":
         holder_now = known.opponent(owner)
@@ -813,19 +826,19 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
         if gainer is None and found.default_speaker:
             gainer = context.statement_at(found.position)[1] or owner
         if gainer is None:
-            gainer = known.opponent(owner if kind == "fall" or not _TAKE_HOLDER else holder)
+            gainer = known.opponent(owner)
         if gainer is None:
             return None
         if gainer == owner:
             return None if kind == "hold" else ("reclaimed", gainer)
         return "captured", gainer
     if kind in ("advance", "contest"):
-        party = gainer or known.opponent(holder)
+        party = gainer or known.opponent(owner)
         if party is None:
             return None
         return ("advancing" if kind == "advance" else "contested"), party
     if kind == "defend":
-        party = known.opponent(gainer) if gainer else known.opponent(holder)
+        party = known.opponent(gainer) if gainer else known.opponent(owner)
         return ("contested", party) if party else None
     if kind in ("annex", "join"):
         party = gainer or known.opponent(owner)
@@ -861,9 +874,6 @@ def _rows(found: list[_Found], sent, offset: int, context: _Context) -> list[dic
             if decided is None:
                 continue
             claim, party = decided
-            if claim in ("captured", "reclaimed") and place.type in ("city", "town", "village"):
-                # a settlement changes hands; "much of Kharkiv Oblast" does not make the oblast Russia's
-                context.holder[place.name] = party
             key = (place.name, claim, party)
             if key in seen:
                 continue
