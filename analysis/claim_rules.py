@@ -15,7 +15,7 @@ import yaml
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 
 # What each meaning makes of the place, for meanings that are aliases of another ("expel" takes).
-KINDS = {"take", "liberate", "hold", "lose", "fall", "advance", "contest", "defend", "annex", "join"}
+KINDS = {"take", "liberate", "hold", "lose", "fall", "advance", "contest", "defend", "repel", "annex", "join"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Rules:
     needs_preposition: frozenset[str]
     edge_nouns: frozenset[str]
     containers: frozenset[str]
+    settlement_containers: frozenset[str]
     including: frozenset[str]
     vague_places: dict[str, frozenset[str]]
     vague_reach: int
@@ -120,6 +121,7 @@ def _load(path: str, mtime: float) -> Rules:
         needs_preposition=_lower(config.get("needs_preposition")),
         edge_nouns=_lower(config.get("edge_nouns")),
         containers=_lower(config.get("containers")),
+        settlement_containers=_lower(config.get("settlement_containers")),
         including=_lower(config.get("including")),
         vague_places={str(k).lower(): frozenset(v) for k, v in (config.get("vague_places") or {}).items()},
         vague_reach=int(config.get("vague_reach", 2)),

@@ -102,6 +102,7 @@ class _Context:
     sentence_no: int = 0
     recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
     oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
+    mentions: dict[str, int] = field(default_factory=dict)  # how often each place was named so far
 
     def statement_at(self, position: int) -> tuple[str, str | None]:
         """(statement_id, speaker's party) of the statement around a character offset; the author's
@@ -199,6 +200,7 @@ def _sentence_claims(sent, offset: int, context: _Context) -> list[dict]:
     for index in sorted(found):
         if not context.recent or context.recent[-1][1] != found[index]:
             context.recent.append((context.sentence_no, found[index]))
+            context.mentions[found[index].name] = context.mentions.get(found[index].name, 0) + 1
     context.recent = [(n, p) for n, p in context.recent if context.sentence_no - n <= known.vague_reach]
     context.oblasts += [found[i].name for i in sorted(found) if found[i].type == "oblast"]
     if here.subjects:
@@ -398,7 +400,7 @@ def _modality(verb) -> str:
         if head_lemma in known.attempt_heads:
             return "attempt"
         # "launched an offensive to capture Kyiv": a purpose is an attack on the place
-        if base.dep_ in ("advcl", "acl") and infinitive:
+        if infinitive:
             return "attempt"
     if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and (
             base.head.head.lemma_.lower() in known.attempt_heads | known.intent_heads):
@@ -547,6 +549,11 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = next((party for o in objects for party in [_country_party(o)] if party), None)
         if gainer is None:
             return None
+    elif kind == "repel":
+        # the side repelled is the attacker: a passive's subject, an active's object
+        driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        gainer = _first_party(driven, here, context)
+        kind = "contest"
     elif passive:
         agent = _agent(verb)
         gainer = _party(agent, here, context) if agent is not None else None
@@ -730,6 +737,8 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         inner = _prep_objects(member, ["of"] + list(known.including))
         inner += [c for c in member.children if c.dep_ == "appos"]
         found = _places_of(inner, here, context, depth + 1) if inner else []
+        if lemma in known.settlement_containers:
+            found = [(t, p) for t, p in found if p.type not in ("oblast", "region", "country")]
         if found:
             return found
     if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
@@ -738,9 +747,11 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         earlier = [here.places[i] for i in sorted(here.places) if i < member.i and here.places[i].type in wanted]
         if earlier:
             return [(member, earlier[-1])]
-        for _, recent in reversed(context.recent):
-            if recent.type in wanted:
-                return [(member, recent)]
+        # "the city" a few sentences on: of the places named lately, the one the text is about (named
+        # most often so far), not whichever was named last in passing
+        recent = [p for _, p in context.recent if p.type in wanted]
+        if recent:
+            return [(member, max(reversed(recent), key=lambda p: context.mentions.get(p.name, 0)))]
     return []
 
 
