@@ -36,6 +36,8 @@ class Rules:
     needs_preposition: frozenset[str]
     edge_nouns: frozenset[str]
     containers: frozenset[str]
+    not_ground_attacks: frozenset[str]
+    distance_units: frozenset[str]
     settlement_containers: frozenset[str]
     including: frozenset[str]
     vague_places: dict[str, frozenset[str]]
@@ -121,6 +123,8 @@ def _load(path: str, mtime: float) -> Rules:
         needs_preposition=_lower(config.get("needs_preposition")),
         edge_nouns=_lower(config.get("edge_nouns")),
         containers=_lower(config.get("containers")),
+        not_ground_attacks=_lower(config.get("not_ground_attacks")),
+        distance_units=_lower(config.get("distance_units")),
         settlement_containers=_lower(config.get("settlement_containers")),
         including=_lower(config.get("including")),
         vague_places={str(k).lower(): frozenset(v) for k, v in (config.get("vague_places") or {}).items()},

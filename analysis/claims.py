@@ -382,6 +382,12 @@ def _modality(verb) -> str:
             return "future"
         if "would" in aux and ("have" in aux or any(t.lower_ == "if" for t in v.sent)):
             return "none"
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in base.children):
+        return "none"  # "if Wagner captures the city"
+    if base.dep_ in ("csubj", "nsubj") and base.tag_ == "VBG":
+        # "capturing Bakhmut would only be a symbolic victory": the sentence's own mood
+        if any(c.dep_ == "aux" and c.lower_ in known.modals | {"would"} for c in base.head.children):
+            return "none"
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
     if infinitive or base.dep_ == "xcomp":
         head = base.head
@@ -487,6 +493,10 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
     preps = [p for p in meaning.places if p not in ("object", "subject")]
     if preps:
         args += _prep_objects(verb, preps)
+        if meaning.kind == "advance":
+            # "advanced 300 metres towards Orikhovo-Vasylivka": the place hangs on the distance
+            for measure in (c for c in verb.children if c.lemma_.lower() in known.distance_units):
+                args += _prep_objects(measure, preps)
         # "pushed the Russians out of Kherson": the preposition may hang on the object
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             args += _prep_objects(obj, [p for p in preps if p in ("out of", "from")])
@@ -619,6 +629,9 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None  # "a step towards the liberation of Donbas": a goal
     if any(c.dep_ == "amod" and c.lower_ in known.hypothetical for c in noun.children):
         return None  # "a potential blockade of the city"
+    if noun.lemma_.lower() == "attack" and any(
+            c.lemma_.lower() in known.not_ground_attacks for c in noun.children if c.dep_ in ("amod", "compound", "nmod")):
+        return None  # "a missile attack on Kyiv" strikes from afar
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
     for agent in _prep_objects(noun, ["by"]):
         args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
@@ -731,8 +744,8 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     # "Kherson regions", "the Donetsk, Luhansk and Kherson regions": names written before the head
     named = [(t, here.places[t.i]) for t in member.subtree
              if t.i < member.i and t.i in here.places and t.dep_ in ("compound", "nmod", "conj", "amod")]
-    if named and lemma in known.vague_places:
-        return named
+    if named and known.vague_places.get(lemma, set()) & {"oblast", "region"}:
+        return named  # "Kherson regions", "the Donetsk and Luhansk oblasts"
     if depth < 3 and lemma in known.containers:
         inner = _prep_objects(member, ["of"] + list(known.including))
         inner += [c for c in member.children if c.dep_ == "appos"]
