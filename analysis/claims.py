@@ -635,6 +635,9 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
     for agent in _prep_objects(noun, ["by"]):
         args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
+    if args:
+        # "the annexation of X, as well as Crimea": the parser may join the later places to the noun
+        args += [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in known.carrier_verbs and not args:
         # "launched a counteroffensive in Kharkiv Oblast": the place may hang on the verb
         args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
