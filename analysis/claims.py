@@ -226,6 +226,8 @@ def _sentence_places(sent, last_oblast: str = "") -> dict[int, places.Place]:
         if hint and place.type not in ("oblast", "region", "country"):
             place = places.resolve(text[start:end], oblast=hint) or place
         tokens = [t for t in sent if start <= t.idx - base < end]
+        if tokens and tokens[-1].dep_ == "nsubj" and parties.party_of(text[start:end]):
+            continue  # "Kyiv mocked the claim": the state, not the city
         if tokens and _names_something_else(tokens, start, end, base):
             continue  # "Kupiansk Mayor", "the Kharkiv counteroffensive": a modifier, not a place
         for token in tokens:
@@ -461,6 +463,8 @@ def _prep_objects(head, words) -> list:
             # "not just from Kyiv Oblast, but also from Sumy": the same preposition again
             out += [p for c in child.children if c.dep_ == "conj" and c.lower_ == word
                     for p in c.children if p.dep_ == "pobj"]
+        elif child.dep_ == "advmod" and word in ("away", "back", "off"):
+            out += _prep_objects(child, words)  # "driven away from the city"
         elif word in words and child.dep_ == "advmod":
             # "towards" is sometimes parsed as an adverb with the place as its object
             out += [c for c in child.children if c.dep_ in ("pobj",)]
@@ -610,7 +614,7 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
             if party:
                 return party
     head = noun.head
-    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+    if noun.dep_ == "pobj" and head.lower_ in ("in", "into", "at") and head.head.pos_ == "VERB":
         head = head.head  # "engaged in fierce battles": the engaging side
     elif not (noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs):
         return None
@@ -638,8 +642,9 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     if args:
         # "the annexation of X, as well as Crimea": the parser may join the later places to the noun
         args += [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in known.carrier_verbs and not args:
-        # "launched a counteroffensive in Kharkiv Oblast": the place may hang on the verb
+    if noun.dep_ == "dobj" and not args:
+        # "launched a counteroffensive in Kharkiv Oblast", "declared control over X": the place may hang
+        # on the verb
         args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
     if noun.dep_ in ("nsubj", "nsubjpass") and not args:
         # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
