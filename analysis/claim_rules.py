@@ -57,6 +57,7 @@ class Rules:
     purpose_preps: frozenset[str]
     denial_heads: frozenset[str]
     hypothetical: frozenset[str]
+    campaign_modifiers: frozenset[str]
     regained: frozenset[str]
     force_nouns: frozenset[str]
     liberation_to_come: bool
@@ -144,6 +145,7 @@ def _load(path: str, mtime: float) -> Rules:
         purpose_preps=_lower(config.get("purpose_preps")),
         denial_heads=_lower(config.get("denial_heads")),
         hypothetical=_lower(config.get("hypothetical")),
+        campaign_modifiers=_lower(config.get("campaign_modifiers")),
         regained=_lower(config.get("regained")),
         force_nouns=_lower(config.get("force_nouns")),
         liberation_to_come=bool(config.get("liberation_to_come", False)),

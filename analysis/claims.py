@@ -633,6 +633,8 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None  # "a step towards the liberation of Donbas": a goal
     if any(c.dep_ == "amod" and c.lower_ in known.hypothetical for c in noun.children):
         return None  # "a potential blockade of the city"
+    if meaning.kind == "contest" and any(c.dep_ == "amod" and c.lower_ in known.campaign_modifiers for c in noun.children):
+        return None  # "the wider battle of Donbas" names a campaign
     if noun.lemma_.lower() == "attack" and any(
             c.lemma_.lower() in known.not_ground_attacks for c in noun.children if c.dep_ in ("amod", "compound", "nmod")):
         return None  # "a missile attack on Kyiv" strikes from afar
