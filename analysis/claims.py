@@ -6,9 +6,10 @@ participle such as "Russian-occupied", or "under Russian control") has a meaning
 arguments — the object and its conjuncts, the subject of a passive, or the object of the prepositions the
 meaning names — never a place elsewhere in the sentence ("10 km south of X", "X, a town in Y Oblast").
 The party is the subject, the passive agent or the party written on the noun; pronouns resolve to the
-last subject named, "we" to the speaker's party. The type follows from the meaning and from who held the
-place: Russia taking a Ukrainian place is `captured` whatever the verb, Ukraine taking it `reclaimed`, a
-withdrawal the other side's gain. A claim needs a named place the gazetteer knows; "the city" resolves to
+last subject named, "we" to the speaker's party. The type follows from the meaning and from whose place it
+is (config/claims.yaml `owner`: the gazetteer's places are one country's): Russia taking a Ukrainian place
+is `captured` whatever the verb, Ukraine taking it `reclaimed`, a withdrawal the other side's gain; with no
+side named, the taker or attacker is the side that does not own the place. A claim needs a named place the gazetteer knows; "the city" resolves to
 the city named just before, or the claim is skipped.
 """
 from __future__ import annotations
