@@ -9,8 +9,8 @@ The party is the subject, the passive agent or the party written on the noun; pr
 last subject named, "we" to the speaker's party. The type follows from the meaning and from whose place it
 is (config/claims.yaml `owner`: the gazetteer's places are one country's): Russia taking a Ukrainian place
 is `captured` whatever the verb, Ukraine taking it `reclaimed`, a withdrawal the other side's gain; with no
-side named, the taker or attacker is the side that does not own the place. A claim needs a named place the gazetteer knows; "the city" resolves to
-the city named just before, or the claim is skipped.
+side named, the taker or attacker is the side that does not own the place. A claim needs a named place
+the gazetteer knows; "the city" resolves to the city the text has just been about, or the claim is skipped.
 """
 from __future__ import annotations
 
