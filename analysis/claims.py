@@ -1,10 +1,16 @@
 """Territorial claims: who says they annexed, captured, reclaimed, advance on or fight for which place.
 
-Rule-based over sentences, with every word list in config/claims.yaml: a claim cue (liberated, captured,
-part of, advancing on ...) gives the claim type; the party that gains is the cue's subject (or the agent of
-a passive, or the party a cue such as "fell to" names); each place named in the sentence goes to its nearest
-cue, one claim per place; areas ("more than 4000 square kilometres") become km²; the date is the one the
-sentence states, resolved against the article's date, else the article's date.
+Read from spaCy's parse of the article, with every word list in config/claims.yaml (see
+analysis/claim_rules.py). A claim word (a verb such as "liberated", a noun such as "the siege of", a
+participle such as "Russian-occupied", or "under Russian control") has a meaning; the places are its
+arguments — the object and its conjuncts, the subject of a passive, or the object of the prepositions the
+meaning names — never a place elsewhere in the sentence ("10 km south of X", "X, a town in Y Oblast").
+The party is the subject, the passive agent or the party written on the noun; pronouns resolve to the
+last subject named, "we" to the speaker's party. The type follows from the meaning and from whose place it
+is (config/claims.yaml `owner`: the gazetteer's places are one country's): Russia taking a Ukrainian place
+is `captured` whatever the verb, Ukraine taking it `reclaimed`, a withdrawal the other side's gain; with no
+side named, the taker or attacker is the side that does not own the place. A claim needs a named place
+the gazetteer knows; "the city" resolves to the city the text has just been about, or the claim is skipped.
 """
 from __future__ import annotations
 
@@ -12,17 +18,15 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import parties, places
+from analysis.claim_rules import Meaning, rules
 from analysis.tables import conform, empty
 
-CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 UNKNOWN = "Unknown"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -35,112 +39,7 @@ _DATE = re.compile(
     r"(?:,?\s+(?P<y>\d{4}))?|\bon\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
     re.IGNORECASE,
 )
-_NUMBER = r"(?P<n>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<mult>thousand|million))?"
-
-
-@dataclass(frozen=True)
-class Cue:
-    claim: str
-    start: int
-    end: int
-    gainer: str  # "subject" or "after"
-    needs_place: bool = False
-
-
-@dataclass(frozen=True)
-class Rules:
-    cues: list[tuple[str, re.Pattern, str, bool]]
-    losers: re.Pattern
-    territory: re.Pattern
-    previous_subject: set[str]
-    speaker_pronouns: set[str]
-    areas: list[tuple[re.Pattern, float]]
-    abbreviations: set[str]
-    attributive: re.Pattern
-    intent: re.Pattern
-    achieved: re.Pattern
-    not_ground: re.Pattern
-    earliest_year: int
-    history: re.Pattern
-    region_list: re.Pattern
-    window: int
-    any_cue: re.Pattern
-    clause_break: re.Pattern
-
-
-def _words(words) -> str:
-    return "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in words)
-
-
-@lru_cache(maxsize=4)
-def _rules(path: str, mtime: float) -> Rules:
-    config = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    cues = [
-        (claim, re.compile(rf"\b(?:{item['pattern']})\b", re.IGNORECASE), item.get("gainer", "subject"),
-         bool(item.get("needs_place")))
-        for claim, items in config["cues"].items() for item in items
-    ]
-    return Rules(
-        cues=cues,
-        losers=re.compile(rf"\b(?:{_words(config['loser_markers'])})\s+(?:the\s+)?$", re.IGNORECASE),
-        territory=re.compile(rf"\b(?:{_words(config['territory_words'])})\b", re.IGNORECASE),
-        previous_subject={w.lower() for w in config["pronouns"]["previous_subject"]},
-        speaker_pronouns={w.lower() for w in config["pronouns"]["speaker"]},
-        areas=[
-            (re.compile(rf"{_NUMBER}\s*(?:{unit})", re.IGNORECASE), float(factor))
-            for unit, factor in config["area_units"].items()
-        ],
-        abbreviations={str(a).lower() for a in config["abbreviations"]},
-        attributive=re.compile(
-            rf"\b(?:{'|'.join(str(w) for w in config['attributive_before'])})\s+(?:\w+-)?$", re.IGNORECASE
-        ),
-        intent=re.compile(rf"\b(?:{_words(config['intent_before'])})\s+(?:\w+\s+)?$", re.IGNORECASE),
-        achieved=re.compile(rf"\b(?:{_words(config['achieved_before'])})\s+(?:\w+\s+)?$", re.IGNORECASE),
-        not_ground=re.compile(rf"\b(?:{_words(config['not_ground'])})\b", re.IGNORECASE),
-        earliest_year=int(config["earliest_year"]),
-        history=re.compile(rf"\b(?:{_words(config['history_words'])})\b", re.IGNORECASE),
-        region_list=re.compile(
-            r"((?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|,?\s+and\s+))+[A-Z][\w'’-]+)\s+(?:%s)\b"
-            % _words(config["region_plurals"])
-        ),
-        window=int(config["window"]),
-        any_cue=re.compile("|".join(f"(?:{item['pattern']})" for items in config["cues"].values() for item in items),
-                           re.IGNORECASE),
-        clause_break=re.compile(
-            rf";|,\s+(?:{_words(config['clause_words_after_comma'] + config['clause_words'])})\b"
-            rf"|\s+(?:{_words(config['clause_words'])})\s+|,\s+(?=\w+\s+(?:{_words(config['clause_reporting_verbs'])})\b)"
-        ),
-    )
-
-
-def rules() -> Rules:
-    return _rules(str(CONFIG), CONFIG.stat().st_mtime)
-
-
-# -- sentences -----------------------------------------------------------------------------------
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a line break always ends one."""
-    abbreviations = rules().abbreviations
-    spans, start = [], 0
-    for match in re.finditer(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*", text):
-        before = re.search(r"([\w.]+)[.!?]+[\"”’')\]]*\s*$", text[start : match.start() + 1])
-        if match.group().strip() and before and before.group(1).rstrip(".").lower() in abbreviations:
-            continue
-        end = match.start() + len(match.group().rstrip())
-        if text[start:end].strip():
-            spans.append(_trim(text, start, end))
-        start = match.end()
-    if text[start:].strip():
-        spans.append(_trim(text, start, len(text)))
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+_EMPTY = empty("claims")
 
 
 # -- areas and dates -----------------------------------------------------------------------------
@@ -193,160 +92,29 @@ def stated_dates(text: str, published: dt.date | None) -> list[tuple[int, str]]:
     return out
 
 
-# -- parties -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    party: str | None  # None for a pronoun still to be resolved
-    word: str = ""
+# -- the document ------------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    article_id: str
+    published: dt.date | None
+    statements: pd.DataFrame | None
+    author_party: str | None
+    previous: str | None = None  # the party of the last subject named
+    sentence_no: int = 0
+    recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
+    oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
+    mentions: dict[str, int] = field(default_factory=dict)  # how often each place was named so far
+
+    def statement_at(self, position: int) -> tuple[str, str | None]:
+        """(statement_id, speaker's party) of the statement around a character offset; the author's
+        party outside statements (a press release speaks as its author)."""
+        statement_id, party = _statement_at(self.statements, position)
+        if not statement_id:
+            party = self.author_party
+        return statement_id, party
 
 
-def _party_mentions(sentence: str) -> list[Mention]:
-    found = [Mention(m.start, m.end, m.party, m.text) for m in parties.registry().find(sentence)]
-    # "Russian-occupied", "Ukrainian-held": the registry reads whole words, so compounds are split here.
-    for m in re.finditer(r"\b([A-Z][\w'’]+)-(?=[a-z])", sentence):
-        party = parties.party_of(m.group(1))
-        if party and not any(f.start <= m.start() < f.end for f in found):
-            found.append(Mention(m.start(), m.end(1), party, m.group(1)))
-    known = rules()
-    pronouns = known.previous_subject | known.speaker_pronouns
-    for m in re.finditer(r"\b\w+\b", sentence):
-        if m.group().lower() in pronouns and not any(f.start <= m.start() < f.end for f in found):
-            found.append(Mention(m.start(), m.end(), None, m.group().lower()))
-    return sorted(found, key=lambda f: f.start)
-
-
-def _is_loser(sentence: str, mention: Mention) -> bool:
-    return bool(rules().losers.search(sentence[: mention.start]))
-
-
-def _resolve(mention: Mention, previous: str | None, speaker_party: str | None) -> str | None:
-    if mention.party:
-        return mention.party
-    if mention.word in rules().speaker_pronouns:
-        return speaker_party
-    return previous
-
-
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+)?$", re.I)
-
-
-def _gainer(sentence: str, cue: Cue, mentions: list[Mention], previous: str | None, speaker: str | None) -> str | None:
-    after = [m for m in mentions if m.start >= cue.end]
-    if cue.gainer == "after":
-        near = [m for m in after if m.start - cue.end <= 25 and m.party and not _names_a_locality(m)]
-        return near[0].party if near else None
-    # "Russian-occupied Crimea", "Moscow's offensive", "Ukrainian forces liberated": the party joined to the
-    # cue is its agent.
-    joined = _adjacent_party(sentence, cue.start, mentions)
-    if joined:
-        return joined
-    nominal = re.search(r"(?:ation|ure|ion|sive)s?$", sentence[cue.start : cue.end], re.I)
-    participle = re.match(r"[\w-]+(?:ed|en|wn|ook)\b", sentence[cue.start : cue.end], re.I)
-    passive = participle and _PASSIVE.search(sentence[: cue.start])
-    if participle or nominal:
-        # "captured by the Russian armed forces", "annexation by Russia", "was liberated by Ukraine"
-        reach = 12 if passive or nominal else 3
-        agent = re.compile(r"^\s*(?:\S+\s+){0,%d}?by\s+(?:the\s+)?$" % reach, re.I)
-        for m in after:
-            if agent.search(sentence[cue.end : m.start]):
-                return _resolve(m, previous, speaker)
-        if passive:
-            return None  # "our territories have been occupied": the subject lost the ground
-    clause_start = 0
-    for b in rules().clause_break.finditer(sentence[: cue.start]):
-        clause_start = b.end()
-    before = [m for m in mentions if clause_start <= m.start < cue.start and not _is_loser(sentence, m)]
-    if not before:
-        before = [m for m in mentions if m.start < cue.start and not _is_loser(sentence, m)]
-    for m in before:
-        party = _resolve(m, previous, speaker)
-        if party:
-            return party
-    return None
-
-
-def _is_passive(sentence: str, cue: Cue) -> bool:
-    participle = re.match(r"[\w-]+(?:ed|en|wn|ook)\b", sentence[cue.start : cue.end], re.I)
-    return bool(participle and _PASSIVE.search(sentence[: cue.start]))
-
-
-def _names_a_locality(mention: Mention) -> bool:
-    """'part of Kyiv' is about the city, not the state that Kyiv stands for in 'Kyiv said'."""
-    place = places.resolve(mention.word) if mention.word else None
-    return place is not None and place.type != "country"
-
-
-def _adjacent_party(sentence: str, cue_start: int, mentions: list[Mention]) -> str | None:
-    """The party written right before the cue: "Russian-occupied", "Moscow's offensive", "Russia captured"."""
-    for m in mentions:
-        gap = sentence[m.end : cue_start]
-        if m.party and re.fullmatch(r"(?:'s|’s)?[\s-]", gap) and not _is_loser(sentence, m):
-            return m.party
-    return None
-
-
-def _subject_party(sentence: str, mentions: list[Mention], previous: str | None, speaker: str | None) -> str | None:
-    """The party a later "they" refers to: the first named, not losing, party of the sentence."""
-    named = [m for m in mentions if m.party]
-    for m in named or mentions:
-        if not _is_loser(sentence, m):
-            party = _resolve(m, previous, speaker)
-            if party:
-                return party
-    return previous
-
-
-# -- claims --------------------------------------------------------------------------------------
-def _cues(sentence: str, mentions: list[Mention] | None = None) -> list[Cue]:
-    """Claim cues in the sentence; where two overlap the longer wins ("de-occupy" over "occupy")."""
-    known = rules()
-    matches = [
-        (m, claim, gainer, needs_place)
-        for claim, pattern, gainer, needs_place in known.cues for m in pattern.finditer(sentence)
-    ]
-    matches.sort(key=lambda item: (-(item[0].end() - item[0].start()), item[0].start()))
-    found: list[Cue] = []
-    taken: list[tuple[int, int]] = []  # every cue considered, kept or not: "de-occupy" hides "occupy"
-    for m, claim, gainer, needs_place in matches:
-        before = sentence[: m.start()]
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
-        taken.append(m.span())
-        if re.fullmatch(r"[\w-]+ed", m.group()) and known.attributive.search(before) \
-                and not _adjacent_party(sentence, m.start(), mentions or []):
-            continue
-        intended = known.intent.search(before) or _CONJOINED_INTENT.search(before)
-        if intended and not known.achieved.search(before):
-            continue
-        if claim == "captured" and _captures_people(sentence, m.start(), m.end()):
-            continue
-        found.append(Cue(claim, m.start(), m.end(), gainer, needs_place))
-    return sorted(found, key=lambda c: c.start)
-
-
-# "to drive out the invaders and liberate": the intention carries over to the second verb.
-_CONJOINED_INTENT = re.compile(r"\bto\s+(?:[\w-]+\s+){1,5}and\s+$", re.IGNORECASE)
-
-
-def _captures_people(sentence: str, start: int, end: int) -> bool:
-    """'5 invaders were captured', 'captured two tanks': people or equipment, not ground."""
-    before = re.search(r"((?:[\w-]+\s+){1,3})(?:is|are|was|were|been|being)\s+$", sentence[:start], re.I)
-    near = before.group(1).split() if before else []
-    near += re.findall(r"[\w-]+", sentence[end:])[:4]
-    return any(rules().not_ground.fullmatch(word) for word in near)
-
-
-def _distance(span: tuple[int, int], cue: Cue) -> int:
-    return max(cue.start - span[1], span[0] - cue.end, 0)
-
-
-def _claim_id(article_id: str, start: int, place: str, claim: str) -> str:
-    return hashlib.sha1(f"{article_id}|{start}|{place}|{claim}".encode()).hexdigest()[:16]
-
-
-def _statement_at(statements: pd.DataFrame, position: int) -> tuple[str, str | None]:
+def _statement_at(statements: pd.DataFrame | None, position: int) -> tuple[str, str | None]:
     if statements is None or statements.empty:
         return "", None
     starts = pd.to_numeric(statements["start"], errors="coerce")
@@ -359,61 +127,124 @@ def _statement_at(statements: pd.DataFrame, position: int) -> tuple[str, str | N
     return str(row["statement_id"]), (None if pd.isna(party) or party in ("", UNKNOWN) else str(party))
 
 
-def extract(article: dict, statements: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The article's territorial claims as a claims table (see analysis/tables.py)."""
+def _parses(text: str, doc) -> list[tuple[int, object]]:
+    """(offset, Doc) pairs covering the text: the pipeline's Doc, else our own parse, in paragraph
+    windows when the text is longer than the parser accepts."""
+    if doc is not None:
+        return [(0, doc)]
+    from analysis.statements import nlp  # the one loaded pipeline, shared with statement extraction
+
+    model = nlp()
+    limit = model.max_length
+    if len(text) < limit:
+        return [(0, model(text))]
+    windows, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit // 2)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        windows.append((start, end))
+        start = end
+    return [(a, parsed) for (a, _), parsed in zip(windows, model.pipe(text[a:b] for a, b in windows))]
+
+
+def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> pd.DataFrame:
+    """The article's territorial claims as a claims table (see analysis/tables.py).
+
+    `doc` is spaCy's parse of the whole article text (offsets = article offsets); without it the text
+    is parsed here. `statements` (the article's statements table) gives each claim its statement and
+    the speaker's party that "we" stands for.
+    """
     text = str(article.get("text") or "")
     if not text.strip():
         return _EMPTY.copy()
     context = _Context(
         article_id=str(article.get("article_id") or ""), published=_published(article), statements=statements,
-        # A document that is one person's statement (a press release, a speech) speaks as its author: "we".
         author_party=parties.party_of(str(article.get("author") or "")) if article.get("author") else None,
     )
     rows: list[dict] = []
-    spans = sentences(text)
-    candidates = rules().any_cue
-    for index, (s_start, s_end) in enumerate(spans):
-        sentence = text[s_start:s_end]
-        # One combined pattern rules out most sentences before any party or place lookup.
-        if not candidates.search(sentence) or _tells_history(sentence):
-            continue
-        mentions = _party_mentions(sentence)
-        cues = _cues(sentence, mentions)
-        if cues:
-            previous = _previous_subject(text, spans, index, context)
-            rows += _sentence_claims(sentence, s_start, s_end, cues, mentions, previous, context)
+    for offset, parsed in _parses(text, doc):
+        for sent in parsed.sents:
+            rows += _sentence_claims(sent, offset, context)
     if not rows:
         return _EMPTY.copy()
-    frame = pd.DataFrame(rows).drop_duplicates("claim_id")
-    return conform(frame, "claims")
+    return conform(pd.DataFrame(rows).drop_duplicates("claim_id"), "claims")
 
 
+# -- one sentence --------------------------------------------------------------------------------------
 @dataclass
-class _Context:
-    article_id: str
-    published: dt.date | None
-    statements: pd.DataFrame | None
-    author_party: str | None
+class _Sentence:
+    sent: object
+    offset: int
+    places: dict[int, places.Place]  # token index → the place the token names
+    subjects: list[tuple[int, str]]  # (token index, party) of each subject naming a party
+    previous: str | None  # the last subject's party before the sentence
 
 
-_EMPTY = empty("claims")
+def _sentence_claims(sent, offset: int, context: _Context) -> list[dict]:
+    known = rules()
+    text = sent.text
+    context.sentence_no += 1
+    found = _sentence_places(sent, context.oblasts[-1] if context.oblasts else "")
+    here = _Sentence(sent, offset, found, [], context.previous)
+    here.subjects = [
+        (t.i, party) for t in sent if t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "pobj" and t.head.dep_ == "agent")
+        for party in [_named_party(t)] if party
+    ]
+    rows: list[dict] = []
+    if not _tells_history(text):
+        for token in sent:
+            for item in _claims_at(token, here, context):
+                rows.append(item)
+    # What later sentences refer back to: the places named here and the last subject's party.
+    for index in sorted(found):
+        if not context.recent or context.recent[-1][1] != found[index]:
+            context.recent.append((context.sentence_no, found[index]))
+            context.mentions[found[index].name] = context.mentions.get(found[index].name, 0) + 1
+    context.recent = [(n, p) for n, p in context.recent if context.sentence_no - n <= known.vague_reach]
+    context.oblasts += [found[i].name for i in sorted(found) if found[i].type == "oblast"]
+    if here.subjects:
+        context.previous = here.subjects[-1][1]
+    return _rows(rows, sent, offset, context)
 
 
-def _previous_subject(text: str, spans: list[tuple[int, int]], index: int, context: "_Context", reach: int = 3) -> str | None:
-    """The party a "they" at the start of sentence `index` refers to: the first named, not losing, party
-    of the nearest earlier sentence that names one."""
-    for s_start, s_end in reversed(spans[max(0, index - reach) : index]):
-        sentence = text[s_start:s_end]
-        _, speaker = _statement_at(context.statements, s_start)
-        party = _subject_party(sentence, _party_mentions(sentence), None, speaker or context.author_party)
-        if party:
-            return party
-    return None
+def _sentence_places(sent, last_oblast: str = "") -> dict[int, places.Place]:
+    """Token index → place, for the tokens of each place name the gazetteer finds in the sentence.
+
+    A name several villages share is the one in the oblast the sentence names, else in the oblast the
+    text named last ("Verbivka ... Kharkiv Oblast").
+    """
+    text, base = sent.text, sent.start_char
+    found = places.find(text)
+    oblasts = {s: p for s, p in _oblast_lists(text).items()}
+    hint = " and ".join(p.name for _, _, p in found if p is not None and p.type == "oblast") or last_oblast
+    out: dict[int, places.Place] = {}
+    for start, end, place in found:
+        if place is None:
+            continue
+        place = oblasts.get(start, place)
+        if hint and place.type not in ("oblast", "region", "country"):
+            place = places.resolve(text[start:end], oblast=hint) or place
+        tokens = [t for t in sent if start <= t.idx - base < end]
+        if tokens and tokens[-1].dep_ == "nsubj" and parties.party_of(text[start:end]):
+            continue  # "Kyiv mocked the claim": the state, not the city
+        if tokens and _names_something_else(tokens, start, end, base):
+            continue  # "Kupiansk Mayor", "the Kharkiv counteroffensive": a modifier, not a place
+        for token in tokens:
+            out[token.i] = place
+    return out
 
 
-def _tells_history(sentence: str) -> bool:
-    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", sentence)]
-    return any(y < rules().earliest_year for y in years) or bool(rules().history.search(sentence))
+def _names_something_else(tokens, start: int, end: int, base: int) -> bool:
+    """Whether a place name only modifies a noun that is not itself part of a place's name."""
+    known = rules()
+    last = tokens[-1]
+    head = last.head
+    if last.dep_ not in ("compound", "amod", "nmod") or head in tokens:
+        return False
+    head_lemma = head.lemma_.lower()
+    return head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
 
 
 def _oblast_lists(sentence: str) -> dict[int, places.Place]:
@@ -421,94 +252,679 @@ def _oblast_lists(sentence: str) -> dict[int, places.Place]:
     out = {}
     for m in rules().region_list.finditer(sentence):
         for name in re.finditer(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?", m.group(1)):
-            oblast = places.resolve(f"{name.group()} region")
-            if oblast is not None and oblast.type in ("oblast", "region"):
-                out[m.start(1) + name.start()] = oblast
+            words = name.group().split()
+            # "Ukraine's Kherson and Zaporizhzhia regions": the possessor is no part of the name
+            for first in range(len(words)):
+                oblast = places.resolve(" ".join(words[first:]) + " region")
+                if oblast is not None and oblast.type in ("oblast", "region"):
+                    out[m.start(1) + name.start() + len(" ".join(words[:first])) + (1 if first else 0)] = oblast
+                    break
     return out
 
 
-def _sentence_claims(sentence, s_start, s_end, cues, mentions, previous, context: _Context) -> list[dict]:
+def _tells_history(sentence: str) -> bool:
+    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", sentence)]
+    return any(y < rules().earliest_year for y in years) or bool(rules().history.search(sentence))
+
+
+@dataclass
+class _Found:
+    kind: str  # the meaning's kind after modality (an attempt to take is an advance)
+    trigger: object  # the token
+    places: list  # [(token, Place)]
+    gainer: str | None  # the party the words name as gaining, attacking, annexing or (lose) losing
+    loser: str | None  # a party named as losing ("from Russian occupation")
+    default_speaker: bool = False  # liberate: with no agent, the speaker's side
+    position: int = 0  # the trigger's offset in the article
+
+
+def _lemma(token) -> str:
+    """The token's lemma; for a verb the lemmatizer did not know ("retook"), the prefix plus the lemma
+    of the irregular verb after it ("re" + "take")."""
+    lemma = token.lemma_.lower()
+    if lemma != token.lower_ or not (token.tag_.startswith("VB") or token.tag_ == "JJ"):
+        return lemma
     known = rules()
-    gainers = {}
-    for cue in cues:
-        statement_id, speaker = _statement_at(context.statements, s_start + cue.start)
-        speaker = speaker or (context.author_party if not statement_id else None)
-        gainers[cue] = (_gainer(sentence, cue, mentions, previous, speaker), statement_id)
-    # A "gainer: after" cue with no party after it ("part of Kharkiv region") is no claim.
-    cues = [c for c in cues if not (c.gainer == "after" and gainers[c][0] is None)]
-    if not cues:
+    word = token.lower_
+    if word.endswith("ed") or word in _irregular_verbs():
+        # an adjective tagged "liberated", "occupied", "held": the verb it was made from
+        guesses = [word[:-1], word[:-2], word[:-3] + "y", word[:-3]] + list(_irregular_verbs().get(word, []))
+        for guess in guesses:
+            if guess in known.verbs or guess in known.participles:
+                return guess
+    for prefix in ("re", "de-", "de"):
+        if token.lower_.startswith(prefix):
+            base = _irregular_verbs().get(token.lower_[len(prefix):])
+            if base:
+                return prefix + base[0]
+    return lemma
+
+
+@lru_cache(maxsize=1)
+def _irregular_verbs() -> dict:
+    from analysis.statements import nlp
+
+    try:
+        return nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
+    except (KeyError, ValueError):
+        return {}
+
+
+def _denied(token) -> bool:
+    """Whether the token stands in a clause a denial governs ("denied that the city was captured")."""
+    heads = rules().denial_heads
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in heads:
+            return True
+        node = node.head
+    return False
+
+
+def _claims_at(token, here: _Sentence, context: _Context) -> list[_Found]:
+    known = rules()
+    lemma = _lemma(token)
+    if (lemma not in known.verbs and lemma not in known.nouns and lemma not in known.participles
+            and lemma not in known.under) or _denied(token):
         return []
-    party_spans = [(m.start, m.end) for m in mentions if m.party]
-    as_oblast = _oblast_lists(sentence)
-    found_places = []
-    for start, end, place in places.find(sentence):
-        if place is None:
+    out: list[_Found] = []
+    if token.pos_ in ("VERB", "AUX") or (token.tag_ in ("VBN", "VBG", "VBD") and token.dep_ not in ("amod",)):
+        for meaning in known.verbs.get(lemma, ()):
+            found = _verb_claim(token, meaning, here, context)
+            if found:
+                out.append(found)
+                break
+    if token.pos_ in ("NOUN", "PROPN") and lemma in known.nouns and not out:
+        found = _noun_claim(token, known.nouns[lemma], here, context)
+        if found:
+            out.append(found)
+    if token.dep_ in ("amod", "compound", "nmod") and lemma in known.participles and token.tag_ in ("VBN", "JJ", "VBD"):
+        found = _participle_claim(token, known.participles[lemma], here, context)
+        if found:
+            out.append(found)
+    if token.dep_ == "pobj" and token.head.lower_ == "under" and lemma in known.under:
+        found = _under_claim(token, known.under[lemma], here, context)
+        if found:
+            out.append(found)
+    for found in out:
+        found.position = here.offset + token.idx
+    return out
+
+
+# -- verbs ---------------------------------------------------------------------------------------------
+def _is_passive(verb) -> bool:
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    # "the town captured by Russian forces": a past participle modifying a noun
+    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+
+
+def _forms(token) -> list[str]:
+    """The lemma and, for a past form the lemmatizer may have cut wrong ("hoped" → "hop"), the word
+    without its ending."""
+    word = token.lower_
+    forms = [token.lemma_.lower()]
+    if token.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        forms += [word[:-1], word[:-2]]
+    return forms
+
+
+def _modality(verb) -> str:
+    """'claim'; 'attempt' (tried, failed or set out to take it: an advance); 'future' (a plan, a
+    possibility, a promise); or 'none' (a negation)."""
+    known = rules()
+    base = verb
+    while base.dep_ == "conj" and base.head.pos_ in ("VERB", "AUX"):
+        base = base.head
+    for v in {verb, base}:
+        if any(c.dep_ == "neg" for c in v.children) or any(
+                t.dep_ == "neg" for c in v.lefts if c.dep_ not in ("nsubj", "nsubjpass") for t in c.subtree):
+            return "none"
+        aux = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
+        if any(a in known.modals for a in aux):
+            return "future"
+        if "would" in aux and ("have" in aux or any(t.lower_ == "if" for t in v.sent)):
+            return "none"
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in base.children):
+        return "none"  # "if Wagner captures the city"
+    if base.dep_ in ("csubj", "nsubj") and base.tag_ == "VBG":
+        # "capturing Bakhmut would only be a symbolic victory": the sentence's own mood
+        if any(c.dep_ == "aux" and c.lower_ in known.modals | {"would"} for c in base.head.children):
+            return "none"
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
+    if infinitive or base.dep_ == "xcomp":
+        head = base.head
+        forms = _forms(head)
+        head_lemma = next((f for f in forms if f in known.success_heads | known.intent_heads | known.attempt_heads),
+                          head.lemma_.lower())
+        if any(c.dep_ == "neg" for c in head.children) and head_lemma not in known.attempt_heads:
+            return "none"
+        if head_lemma in known.success_heads or any(c.lemma_.lower() in known.success_heads for c in head.children
+                                                    if c.dep_ in ("acomp",)):
+            return "claim"
+        if head_lemma == "order" and head.head.lower_ == "in":
+            return "attempt"  # "advanced ... in order to liberate the city": a purpose
+        if head_lemma in known.intent_heads:
+            return "future"
+        if head_lemma in known.attempt_heads:
+            return "attempt"
+        # "launched an offensive to capture Kyiv": a purpose is an attack on the place
+        if infinitive:
+            return "attempt"
+    if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and (
+            base.head.head.lemma_.lower() in known.attempt_heads | known.intent_heads):
+        return "attempt"  # "its objective of capturing Kyiv", "an attempt at encircling"
+    return "claim"
+
+
+def _subject(verb):
+    """The verb's active subject: its own, or that of the verb it is chained to."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if len(subjects) > 1:  # "reports that Ukrainians took ...": the parser may make "that" a subject too
+        subjects = [c for c in subjects if c.lower_ not in rules().relative_pronouns] or subjects
+    if subjects:
+        return subjects[0]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _is_passive(verb.head):
+        return _subject(verb.head)
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "xcomp" or verb.tag_ == "VBG" or any(c.lower_ == "to" for c in verb.children):
+            return _subject(verb.head) if not _is_passive(verb.head) else None
+    if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
+        return verb.head  # "Ukrainian forces liberating Balakliia"
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in rules().attempt_heads:
+        # "Russia's attempts to capture Kyiv": the attempt's owner
+        owner = [c for c in verb.head.children if c.dep_ in ("poss", "amod", "compound")]
+        return owner[0] if owner else None
+    return None
+
+
+def _agent(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            return objects[0] if objects else None
+    return None
+
+
+def _prep_objects(head, words) -> list:
+    """Objects of the head's prepositions among `words` ("from", "out of", "towards")."""
+    out = []
+    for child in head.children:
+        if child.dep_ not in ("prep", "prt", "advmod", "agent", "dative"):
             continue
-        overlaps_party = any(p0 < end and start < p1 for p0, p1 in party_spans)
-        # "Kyiv" and "Russia" are parties when they act; as places they follow a preposition or the cue.
-        if overlaps_party and not _LOCATIVE.search(sentence[:start]) and not any(0 <= start - c.end <= 2 for c in cues):
-            continue
-        found_places.append((start, end, as_oblast.get(start, place)))
-    dates = stated_dates(sentence, context.published)
-    fallback_date = context.published.isoformat() if context.published else ""
-    by_cue: dict[Cue, list] = {c: [] for c in cues}
-    for span in found_places:
-        nearest = min(cues, key=lambda c: _distance(span[:2], c))
-        if _distance(span[:2], nearest) > known.window:
-            continue
-        if span[2].type == "country" and places.gazetteer().resolve(gainers[nearest][0] or "") == span[2]:
-            continue  # "part of Russia": the gainer, not the place
-        by_cue[nearest].append(span)
-    for cue in cues:
-        # "Russia annexed Crimea": an active cue's places follow it; the ones before it belong to other
-        # words of the sentence. A passive cue's come first ("Izium ... has been reclaimed").
-        if any(start >= cue.end for start, _, _ in by_cue[cue]) and not _is_passive(sentence, cue):
-            by_cue[cue] = [span for span in by_cue[cue] if span[0] >= cue.end]
-    area_by_cue: dict[Cue, list[float]] = {c: [] for c in cues}
-    for a_start, a_end, km2 in areas(sentence):
-        area_by_cue[min(cues, key=lambda c: _distance((a_start, a_end), c))].append(km2)
-    rows = []
-    evidence = sentence.strip()
-    for cue in cues:
-        party, statement_id = gainers[cue]
-        here, km2 = by_cue[cue], area_by_cue[cue]
-        area = km2[0] if km2 else None
-        if cue.needs_place and not any(
-            start >= cue.end and re.fullmatch(r"\s*(?:the\s+)?", sentence[cue.end : start], re.I)
-            for start, _, _ in here
-        ):
-            continue
-        if not here and area is None and not _territory_near(sentence, cue):
-            continue
-        date = min(dates, key=lambda d: abs(d[0] - cue.start))[1] if dates else fallback_date
-        base = {
-            "article_id": context.article_id, "statement_id": statement_id, "party": party or UNKNOWN,
-            "claim": cue.claim, "date": date, "evidence": evidence, "start": s_start, "end": s_end,
-        }
-        if not here or (len(here) > 1 and area is not None):
-            rows.append({**base, "claim_id": _claim_id(context.article_id, s_start, "", cue.claim), "place": "",
-                         "place_type": "", "lat": None, "lon": None, "area_km2": area})
-        seen = set()
-        for _, _, place in here:
-            if place.name in seen:
+        word = child.lower_
+        if word == "out" and "out of" in words:
+            out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
+                    for p in c.children if p.dep_ == "pobj"]
+            out += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        elif word == "as" and "such as" in words and any(c.lower_ == "such" for c in child.children):
+            out += [c for c in child.children if c.dep_ == "pobj"]
+        elif word in words and child.dep_ == "prep":
+            out += [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            # "not just from Kyiv Oblast, but also from Sumy": the same preposition again
+            out += [p for c in child.children if c.dep_ == "conj" and c.lower_ == word
+                    for p in c.children if p.dep_ == "pobj"]
+        elif child.dep_ == "advmod" and word in ("away", "back", "off"):
+            out += _prep_objects(child, words)  # "driven away from the city"
+        elif word in words and child.dep_ == "advmod":
+            # "towards" is sometimes parsed as an adverb with the place as its object
+            out += [c for c in child.children if c.dep_ in ("pobj",)]
+    return out
+
+
+def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
+    known = rules()
+    args = []
+    lemma = verb.lemma_.lower()
+    for role in meaning.places:
+        if role == "object":
+            if passive:
+                args += [c for c in verb.children if c.dep_ == "nsubjpass"]
+                if verb.dep_ == "acl" and verb.tag_ == "VBN":
+                    args.append(verb.head)
+            else:
+                objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+                if not objects:
+                    # the small parser sometimes hangs a name right after the verb as an adverbial
+                    # ("had liberated Lyman on Saturday")
+                    objects = [c for c in verb.rights if c.dep_ in ("npadvmod", "advmod", "oprd", "attr", "dep")
+                               and c.pos_ == "PROPN" and c.i == verb.i + 1]
+                if lemma in known.needs_preposition:
+                    objects = [o for o in objects if o.lemma_.lower() in known.edge_nouns]
+                args += objects
+        elif role == "subject":
+            if not passive:
+                args += [c for c in verb.children if c.dep_ == "nsubj"]
+    preps = [p for p in meaning.places if p not in ("object", "subject")]
+    if preps:
+        args += _prep_objects(verb, preps)
+        if meaning.kind == "advance":
+            # "advanced 300 metres towards Orikhovo-Vasylivka": the place hangs on the distance
+            for measure in (c for c in verb.children if c.lemma_.lower() in known.distance_units):
+                args += _prep_objects(measure, preps)
+        # "pushed the Russians out of Kherson": the preposition may hang on the object
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            args += _prep_objects(obj, [p for p in preps if p in ("out of", "from")])
+    if args:
+        args += _prep_objects(verb, list(known.including))
+    return [_antecedent(a) for a in args]
+
+
+def _antecedent(token):
+    """A relative pronoun stands for the noun its clause describes: "Bucha and Irpin, which were liberated"."""
+    clause = token.head
+    while clause.dep_ in ("xcomp", "ccomp", "conj") and clause.head.i != clause.i:
+        clause = clause.head  # "which they claimed to have captured"
+    if token.lower_ in rules().relative_pronouns and clause.dep_ == "relcl":
+        noun = clause.head
+        # "A, B and C in the Kyiv region, which were liberated": the parser hangs the clause on the
+        # region; the places liberated are the ones the region locates.
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in":
+            located = noun.head.head
+            if located.pos_ == "PROPN":
+                return located
+            objects = [c for c in located.children if c.dep_ == "dobj" and c.pos_ == "PROPN"]
+            if located.pos_ == "VERB" and objects:
+                return objects[0]
+        return noun
+    return token
+
+
+def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
+    known = rules()
+    passive = _is_passive(verb)
+    if meaning.kind in ("fall", "join") and passive:
+        return None
+    args = _verb_places(verb, meaning, passive)
+    if not args:
+        return None
+    if meaning.kind == "take" and any(a.lemma_.lower() in known.not_ground for a in args):
+        return None
+    located = _places_of(args, here, context)
+    if not located:
+        return None
+    modality = _modality(verb)
+    kind = meaning.kind
+    if modality == "future" and kind == "liberate" and known.liberation_to_come:
+        kind = "occupied"  # "we will liberate our Crimea": the other side holds it now
+    elif modality == "future" and kind == "take":
+        kind = "advance"  # "hoped to capture Donbas", "could take Kyiv within days": an offensive's aim
+    elif modality in ("none", "future"):
+        return None
+    if modality == "attempt" and kind in ("take", "liberate", "hold", "annex", "contest"):
+        kind = "advance"
+    elif modality == "attempt" and kind != "advance":
+        return None
+    gainer = loser = None
+    if kind == "fall":
+        gainer = _first_party(_prep_objects(verb, list(meaning.gainer_preps)), here, context)
+    elif kind == "join":
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
+        objects += [p for o in objects for p in _prep_objects(o, ["of"])]
+        gainer = next((party for o in objects for party in [_country_party(o)] if party), None)
+        if gainer is None:
+            return None
+    elif kind == "repel":
+        # the side repelled is the attacker: a passive's subject, an active's object
+        driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        gainer = _first_party(driven, here, context)
+        kind = "contest"
+    elif passive:
+        agent = _agent(verb)
+        gainer = _party(agent, here, context) if agent is not None else None
+    else:
+        subject = _subject(verb)
+        gainer = _party(subject, here, context) if subject is not None else None
+        if gainer is None and subject is not None and subject.lemma_.lower() in known.force_nouns:
+            gainer = _earlier_subject(subject, here)  # "the brigade" of the side last named
+    if kind == "lose":
+        # "surrendered the city to the Russian Army": the side named after "to" gains
+        taker = _first_party(_prep_objects(verb, ["to"]), here, context, named_only=True)
+        if taker:
+            kind, gainer = "take", taker
+    if kind == "take" and gainer is None and passive:
+        # "Balakliia itself was captured on March 3": by the side the narrative follows
+        gainer = _earlier_subject(verb, here)
+    if kind in ("take", "liberate", "hold"):
+        loser = _first_party(_prep_objects(verb, ["from", "out of"]), here, context, named_only=True)
+        if "out of" in meaning.places or "from" in meaning.places:
+            # "drove the enemy out of", "the enemy was driven out of": the one driven out loses
+            driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+            loser = _first_party(driven, here, context) or loser
+    return _Found(kind, verb, located, gainer, loser, default_speaker=meaning.kind == "liberate")
+
+
+def _country_party(token) -> str | None:
+    place = places.resolve(token.text)
+    if place is None or place.type != "country":
+        return None
+    return parties.party_of(place.name)
+
+
+# -- nouns, participles and "under" ------------------------------------------------------------------
+def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
+    """The party a claim noun names: "Russia's annexation", "the Ukrainian counteroffensive", "the
+    capture of X by Wagner", "Ukraine launched a counteroffensive"."""
+    for child in noun.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod", "npadvmod") and child.i < noun.i:
+            party = _party(child, here, context, bare=True)
+            if party:
+                return party
+        if child.dep_ == "prep" and child.lower_ == "by":
+            party = _first_party([c for c in child.children if c.dep_ == "pobj"], here, context)
+            if party:
+                return party
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in ("in", "into", "at") and head.head.pos_ == "VERB":
+        head = head.head  # "engaged in fierce battles": the engaging side
+    elif not (noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs):
+        return None
+    subject = _subject(head)
+    if subject is None:
+        return None
+    party = _party(subject, here, context)
+    if party is None and subject.lemma_.lower() in rules().force_nouns | {"direction"}:
+        party = _earlier_subject(subject, here)
+    return party
+
+
+def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
+    known = rules()
+    if noun.dep_ == "pobj" and noun.head.lower_ in known.purpose_preps:
+        return None  # "a step towards the liberation of Donbas": a goal
+    if any(c.dep_ == "amod" and c.lower_ in known.hypothetical for c in noun.children):
+        return None  # "a potential blockade of the city"
+    if meaning.kind == "contest" and any(c.dep_ == "amod" and c.lower_ in known.campaign_modifiers for c in noun.children):
+        return None  # "the wider battle of Donbas" names a campaign
+    if noun.lemma_.lower() == "attack" and any(
+            c.lemma_.lower() in known.not_ground_attacks for c in noun.children if c.dep_ in ("amod", "compound", "nmod")):
+        return None  # "a missile attack on Kyiv" strikes from afar
+    args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
+    for agent in _prep_objects(noun, ["by"]):
+        args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
+    if args:
+        # "the annexation of X, as well as Crimea": the parser may join the later places to the noun
+        args += [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+    if noun.dep_ == "dobj" and not args:
+        # "launched a counteroffensive in Kharkiv Oblast", "declared control over X": the place may hang
+        # on the verb
+        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
+    if noun.dep_ in ("nsubj", "nsubjpass") and not args:
+        # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
+        args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
+    located = _places_of(args, here, context) if args else []
+    if not located:
+        return None
+    gainer = _noun_party(noun, here, context)
+    if meaning.kind == "lose" and gainer is None:
+        return None
+    loser = None
+    if meaning.kind in ("take", "liberate", "hold"):
+        loser = _first_party(_prep_objects(noun, ["from"]), here, context, named_only=True)
+    return _Found(meaning.kind, noun, located, gainer, loser, default_speaker=meaning.kind == "liberate")
+
+
+def _participle_claim(word, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
+    noun = word.head
+    located = _places_of([noun], here, context)
+    if not located:
+        return None
+    gainer = None
+    doc = word.doc
+    for child in word.children:
+        if child.dep_ in ("npadvmod", "amod", "compound", "advmod", "nmod"):
+            gainer = gainer or _party(child, here, context, bare=True)
+    if gainer is None and word.i >= 2 and doc[word.i - 1].text in ("-", "–"):
+        gainer = _party(doc[word.i - 2], here, context, bare=True)  # "Russian-occupied"
+    return _Found(meaning.kind, word, located, gainer, None, default_speaker=meaning.kind == "liberate")
+
+
+def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _Found | None:
+    prep = noun.head
+    owner = prep.head
+    doc = noun.doc
+    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in ("not", "no", "never")):
+        return None  # "the cities not under Russian control"
+    if any(c.dep_ == "neg" for c in owner.children):
+        return None
+    if owner.pos_ in ("VERB", "AUX"):
+        args = [c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")]
+    else:
+        args = [owner]
+    located = _places_of([_antecedent(a) for a in args], here, context)
+    if not located:
+        return None
+    gainer = _noun_party(noun, here, context)
+    if gainer is None:
+        gainer = _first_party(_prep_objects(noun, ["of"]), here, context)
+    kind = meaning.kind
+    if kind == "hold" and any(c.lower_ in rules().regained for c in owner.children if c.dep_ == "advmod"):
+        kind = "take"  # "again under Ukrainian control": retaken
+    return _Found(kind, noun, located, gainer, None)
+
+
+# -- places ----------------------------------------------------------------------------------------
+def _conjuncts(token) -> list:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out += _conjuncts(child)
+    return out
+
+
+def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list:
+    """(token, place) for the places the argument tokens name, in text order; every conjunct its own."""
+    known = rules()
+    out: list = []
+    for arg in args:
+        members = sorted(_conjuncts(arg), key=lambda t: t.i)
+        previous, previous_place = None, None
+        for member in members:
+            if previous is not None and _is_qualifier(previous, member, here, previous_place):
+                # "Verbivka, Balakliia Raion, Kharkiv Oblast": a qualifier locates the item before it
                 continue
+            found = _member_places(member, here, context, depth)
+            out += found
+            previous, previous_place = member, (found[-1][1] if found else None)
+    seen, unique = set(), []
+    for token, place in sorted(out, key=lambda tp: tp[0].i):
+        if place.name not in seen and place.type != "country":
             seen.add(place.name)
+            unique.append((token, place))
+    return unique
+
+
+def _is_qualifier(before, member, here: _Sentence, before_place) -> bool:
+    known = rules()
+    between = before.doc[before.i + 1 : member.left_edge.i]
+    if before_place is None:
+        return False
+    if any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between):
+        return False
+    names_admin = member.text in known.qualifiers or (
+        here.places.get(member.i) is not None and here.places[member.i].type in ("oblast", "region"))
+    return names_admin and before_place is not None and before_place.type not in ("oblast", "region")
+
+
+def _member_places(member, here: _Sentence, context: _Context, depth: int) -> list:
+    known = rules()
+    place = here.places.get(member.i)
+    if place is not None:
+        return [(member, place)]
+    lemma = member.lemma_.lower()
+    # "Kherson regions", "the Donetsk, Luhansk and Kherson regions": names written before the head
+    named = [(t, here.places[t.i]) for t in member.subtree
+             if t.i < member.i and t.i in here.places and t.dep_ in ("compound", "nmod", "conj", "amod")]
+    if named and known.vague_places.get(lemma, set()) & {"oblast", "region"}:
+        return named  # "Kherson regions", "the Donetsk and Luhansk oblasts"
+    if depth < 3 and lemma in known.containers:
+        inner = _prep_objects(member, ["of"] + list(known.including))
+        inner += [c for c in member.children if c.dep_ == "appos"]
+        found = _places_of(inner, here, context, depth + 1) if inner else []
+        if lemma in known.settlement_containers:
+            found = [(t, p) for t, p in found if p.type not in ("oblast", "region", "country")]
+        if found:
+            return found
+    if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in member.children):
+        wanted = known.vague_places[lemma]
+        earlier = [here.places[i] for i in sorted(here.places) if i < member.i and here.places[i].type in wanted]
+        if earlier:
+            return [(member, earlier[-1])]
+        # "the city" a few sentences on: of the places named lately, the one the text is about (named
+        # most often so far), not whichever was named last in passing
+        recent = [p for _, p in context.recent if p.type in wanted]
+        if recent:
+            return [(member, max(reversed(recent), key=lambda p: context.mentions.get(p.name, 0)))]
+    return []
+
+
+# -- parties -----------------------------------------------------------------------------------------
+def _named_party(token) -> str | None:
+    """The party a noun phrase names by itself ("Russian forces", "the Armed Forces of Ukraine")."""
+    if token.lower_ in rules().relative_pronouns or token.pos_ == "PRON":
+        return None
+    doc = token.doc
+    start, end = token.left_edge.i, token.i + 1
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            end = max(end, child.right_edge.i + 1)
+    text = doc[start:end].text
+    for match in parties.registry().find(text):
+        if match.party and match.party != UNKNOWN:
+            return match.party
+    # "Russian-backed separatists": the registry reads whole words
+    hyphen = re.match(r"([A-Z][\w'’]+)-", text)
+    return parties.party_of(hyphen.group(1)) if hyphen else None
+
+
+def _party(token, here: _Sentence, context: _Context, bare: bool = False) -> str | None:
+    """The party a subject, agent or modifier stands for; pronouns resolved."""
+    if token is None:
+        return None
+    known = rules()
+    token = _antecedent(token)
+    low = token.lower_
+    position = here.offset + token.idx
+    if low in known.speaker_pronouns:
+        return context.statement_at(position)[1]
+    if low in known.previous_pronouns:
+        earlier = [party for i, party in here.subjects if i < token.i]
+        return earlier[-1] if earlier else here.previous
+    for child in token.children:
+        if child.dep_ == "poss" and child.lower_ in known.speaker_pronouns:
+            return context.statement_at(position)[1]
+    if token.lemma_.lower() in known.enemy_words:
+        speaker = context.statement_at(position)[1]
+        return known.opponent(speaker or known.owner)
+    if bare:
+        return parties.party_of(token.text) or _named_party(token)
+    return _named_party(token)
+
+
+def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = False) -> str | None:
+    for token in tokens:
+        party = _named_party(token) if named_only else _party(token, here, context)
+        if party:
+            return party
+    return None
+
+
+def _earlier_subject(token, here: _Sentence) -> str | None:
+    earlier = [party for i, party in here.subjects if i < token.i]
+    return earlier[-1] if earlier else here.previous
+
+
+# -- from what the words say to the claim -------------------------------------------------------------
+def _owner(place: places.Place) -> str | None:
+    return rules().owner if place.type != "country" else parties.party_of(place.name)
+
+
+def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str, str] | None:
+    """(claim type, party) from the meaning, the parties the words name and who held the place."""
+    known = rules()
+    # With no side named, the attacker or taker is the side that does not own the place. (Following who
+    # the text last said held it went wrong on Wikipedia articles, whose lead tells the outcome first.)
+    owner = _owner(place)
+    kind, gainer = found.kind, found.gainer
+    if kind == "occupied":
+        holder_now = known.opponent(owner)
+        return ("captured", holder_now) if holder_now else None
+    if kind == "lose":
+        gainer = known.opponent(gainer) if gainer else None
+        if gainer is None:
+            return None
+        kind = "take"
+    if kind in ("take", "liberate", "hold", "fall"):
+        if gainer is None and found.loser:
+            gainer = known.opponent(found.loser)
+        if gainer is None and found.default_speaker:
+            gainer = context.statement_at(found.position)[1] or owner
+        if gainer is None:
+            gainer = known.opponent(owner)
+        if gainer is None:
+            return None
+        if gainer == owner:
+            return None if kind == "hold" else ("reclaimed", gainer)
+        return "captured", gainer
+    if kind in ("advance", "contest"):
+        party = gainer or known.opponent(owner)
+        if party is None:
+            return None
+        return ("advancing" if kind == "advance" else "contested"), party
+    if kind == "defend":
+        party = known.opponent(gainer) if gainer else known.opponent(owner)
+        return ("contested", party) if party else None
+    if kind in ("annex", "join"):
+        party = gainer or known.opponent(owner)
+        if party is None or party == owner:
+            return None
+        return "annexed", party
+    return None
+
+
+def _rows(found: list[_Found], sent, offset: int, context: _Context) -> list[dict]:
+    if not found:
+        return []
+    text = sent.text
+    s_start, s_end = offset + sent.start_char, offset + sent.end_char
+    while s_end > s_start and sent.doc.text[s_end - offset - 1].isspace():
+        s_end -= 1
+    evidence = sent.doc.text[s_start - offset : s_end - offset]
+    dates = stated_dates(text, context.published)
+    fallback = context.published.isoformat() if context.published else ""
+    stated_areas = areas(text)
+    rows, seen = [], set()
+    for item in found:
+        position = item.trigger.idx - sent.start_char
+        statement_id, _ = context.statement_at(offset + item.trigger.idx)
+        date = min(dates, key=lambda d: abs(d[0] - position))[1] if dates else fallback
+        # An area belongs to the claim whose words contain it ("liberated 500 km² of Kharkiv Oblast").
+        span = (item.trigger.left_edge.idx, item.trigger.right_edge.idx + len(item.trigger.right_edge))
+        inside = [km2 for a, b, km2 in stated_areas
+                  if span[0] <= a + sent.start_char < span[1] or item.trigger.dep_ in ("ROOT",)]
+        area = inside[0] if inside and len(item.places) == 1 else None
+        for _, place in item.places:
+            decided = _decide(item, place, context)
+            if decided is None:
+                continue
+            claim, party = decided
+            key = (place.name, claim, party)
+            if key in seen:
+                continue
+            seen.add(key)
             rows.append({
-                **base, "claim_id": _claim_id(context.article_id, s_start, place.name, cue.claim),
-                "place": place.name, "place_type": place.type, "lat": place.lat, "lon": place.lon,
-                "area_km2": area if len(here) == 1 else None,
+                "claim_id": _claim_id(context.article_id, s_start, place.name, claim, party),
+                "article_id": context.article_id, "statement_id": statement_id, "party": party,
+                "claim": claim, "place": place.name, "place_type": place.type, "lat": place.lat,
+                "lon": place.lon, "area_km2": area, "date": date, "evidence": evidence,
+                "start": s_start, "end": s_end,
             })
     return rows
 
 
-_LOCATIVE = re.compile(r"\b(?:in|of|near|around|towards?|into|on|at|to|for|outside)\s+(?:the\s+)?$", re.I)
-
-
-def _territory_near(sentence: str, cue: Cue) -> bool:
-    window = rules().window
-    return any(
-        _distance(m.span(), cue) <= window for m in rules().territory.finditer(sentence)
-    )
+def _claim_id(article_id: str, start: int, place: str, claim: str, party: str) -> str:
+    return hashlib.sha1(f"{article_id}|{start}|{place}|{claim}|{party}".encode()).hexdigest()[:16]
 
 
 # -- reading claims back -------------------------------------------------------------------------

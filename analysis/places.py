@@ -113,7 +113,8 @@ class Gazetteer:
         own = match_key(text)
         named = [p for p in found if match_key(p.name) == own]
         others = [p for p in found if match_key(p.name) != own]
-        if named and others and max(p.population for p in others) > 10 * max(p.population for p in named):
+        biggest = max((p.population for p in others), default=0)
+        if named and others and biggest > 10 * max(p.population for p in named) and biggest >= FIRST_WORD_POPULATION:
             named = []
         return min(named or found, key=_preference)
 
