@@ -228,7 +228,31 @@ def _weighted_loss(logits, batch, torch):
 
 
 def _embed_all(model, tokenizer, texts: list[str], log):
-    """Embeddings of `texts` by the (frozen) encoder, read in windows and pooled as at inference."""
+    """Embeddings of `texts` by the (frozen) encoder, read in windows and pooled as at inference.
+
+    With PARLEY_EMBED_CACHE naming a file, embeddings are kept there across runs (keyed by text): comparing
+    recipes on the frozen encoder then embeds each text once. It never changes a result.
+    """
+    import os
+
+    import torch
+
+    cache_path = os.environ.get("PARLEY_EMBED_CACHE")
+    cached: dict[str, np.ndarray] = {}
+    if cache_path and Path(cache_path).is_file():
+        with np.load(cache_path, allow_pickle=False) as stored:
+            cached = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+    todo = [t for t in texts if t not in cached]
+    if todo:
+        fresh = _embed_windows(model, tokenizer, todo, log)
+        cached.update(zip(todo, fresh))
+        if cache_path:
+            keys = list(cached)
+            np.savez(cache_path, texts=np.array(keys), vectors=np.stack([cached[k] for k in keys]))
+    return torch.from_numpy(np.stack([cached[t] for t in texts]))
+
+
+def _embed_windows(model, tokenizer, texts: list[str], log) -> np.ndarray:
     import torch
 
     rows = windowing.windows(tokenizer, texts)
@@ -239,7 +263,7 @@ def _embed_all(model, tokenizer, texts: list[str], log):
             out[index] = model.embed(feed["input_ids"], feed["attention_mask"], feed["token_type_ids"]).numpy()
             if step % 100 == 0:
                 log(f"  embedded batch {step} ({len(rows)} windows of {len(texts)} texts)")
-    return torch.from_numpy(windowing.pool(out, rows, len(texts), LAYERS))
+    return windowing.pool(out, rows, len(texts), LAYERS)
 
 
 def _fit_stance(data, label_ids, tokenizer, base, recipe, epochs, log):

@@ -47,9 +47,11 @@ def windows(tokenizer, texts: Sequence[str], firsts: Sequence[str] | None = None
         head = heads[owner][: size // 2] if heads is not None else None
         room = size - 2 - (len(head) + 1 if head is not None else 0)
         parts = max(1, math.ceil(len(ids) / room))
-        step = math.ceil(len(ids) / parts) if ids else 0
-        for begin in range(0, max(len(ids), 1), max(step, 1)):
-            piece = ids[begin : begin + step] if ids else []
+        base, extra = divmod(len(ids), parts)
+        begin = 0
+        for part in range(parts):
+            piece = ids[begin : begin + base + (part < extra)]
+            begin += len(piece)
             if head is None:
                 tokens, types = [cls, *piece, sep], [0] * (len(piece) + 2)
             else:
