@@ -29,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--out", type=Path, help="write here instead of models/weights/<name>")
     train.add_argument("--scratch", type=Path, help="keep the fp32 ONNX graph here (for comparisons)")
     train.add_argument("--threads", type=int, default=2, help="torch threads (1 when training both models at once)")
-    train.add_argument("--shape", choices=["frozen", "tuned", "cross"],
-                       help="stance only: a candidate other than the shipped recipe (see the model card)")
+    train.add_argument("--shape", choices=["frozen", "tuned", "cross", "classifier"],
+                       help="a candidate other than the shipped recipe (see the model cards): stance frozen, tuned "
+                            "or cross; sentiment frozen or classifier")
     train.add_argument("--exclude-target", action="append", default=[], metavar="NAME",
                        help="stance only: leave this default target out of training (measures an unseen target)")
 

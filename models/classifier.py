@@ -1,8 +1,9 @@
-"""The bundled models' two shapes, run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
+"""The bundled models' shapes, run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
 
-Classifier: one graph reads a text (or a pair of texts) and gives class logits; the sentiment model.
+Classifier: one graph reads a text (or a pair of texts) and gives class logits.
 BiEncoder: one graph embeds a text, a small head reads (statement embedding, target embedding); the stance
 model. Each statement is embedded once whatever the number of targets, and each target once per run.
+EmbeddingClassifier: the same kind of graph, a small head reads one text's embedding; the sentiment model.
 
 The hosted deployment installs no torch (a PyPI torch is a multi-GB CUDA build), so the bundled models
 are ONNX graphs; torch is only needed to train and export them.
@@ -12,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -35,7 +38,8 @@ class OnnxModel:
 
         self.directory = Path(directory)
         self.graph = _graph_file(self.directory)
-        self.session = _session(self.graph, threads)
+        self.graph_digest = _digest(self.graph)
+        self.session = _session(self.graph, threads, self.graph_digest)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
@@ -100,26 +104,77 @@ class Classifier(OnnxModel):
         return _softmax(self._calibrated(self._outputs(texts, pairs, len(self.labels), batch_size, progress), pairs))
 
 
-class BiEncoder(OnnxModel):
-    """A text encoder (ONNX: mean-pooled layer states, each scaled to unit length) plus a two-layer head over
-    (text, target) embeddings.
+class _HeadOverEmbeddings(OnnxModel):
+    """A text encoder (ONNX: mean-pooled layer states, each scaled to unit length) plus a small two-layer
+    head in numpy, stored beside the graph in `head_file`."""
+
+    head_file = ""
+    features = 1  # how many embedding-wide blocks the head reads
+
+    def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
+        super().__init__(directory, labels, threads)
+        with np.load(self.directory / self.head_file) as head:
+            self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
+        self.digest = _digest(*self._weight_files(), self.directory / self.head_file)
+        config = json.loads((self.directory / "config.json").read_text(encoding="utf-8"))
+        self.hidden_size = int(config["hidden_size"])
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
+        """One embedding per text.
+
+        The sentiment and stance models share one encoder graph, and the scorer asks both about the same
+        statements: embeddings are remembered (a bounded number, per graph) so each statement is encoded once.
+        """
+        width = self.head["w1"].shape[0] // self.features
+        graph = self.graph_digest
+        with _memo_lock:
+            known = {t: _embedded.get((graph, t)) for t in dict.fromkeys(texts)}
+        todo = [t for t, v in known.items() if v is None or v.shape[0] != width]
+        if todo:
+            fresh = self._outputs(todo, None, width, batch_size, progress, blocks=width // self.hidden_size)
+            with _memo_lock:
+                for text, vector in zip(todo, fresh):
+                    known[text] = vector
+                    _embedded[(graph, text)] = vector
+                while len(_embedded) > EMBEDDING_MEMO:
+                    _embedded.popitem(last=False)
+        elif progress:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.zeros((0, width), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
+
+    def _head(self, features: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
+        return hidden @ self.head["w2"] + self.head["b2"]
+
+
+class EmbeddingClassifier(_HeadOverEmbeddings):
+    """A head over one text's embedding: the sentiment model when it shares the stance model's encoder."""
+
+    head_file = "text_head.npz"
+
+    def probabilities(self, texts: Sequence[str], pairs: Sequence[str] | None = None,
+                      batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        distinct = list(dict.fromkeys(texts))
+        row = {t: i for i, t in enumerate(distinct)}
+        n = len(texts)
+        report = (lambda done, total: progress(round(done / total * n), n)) if progress else None
+        u = self.embed(distinct, batch_size, report)[[row[t] for t in texts]]
+        return _softmax(self._head(u))
+
+
+class BiEncoder(_HeadOverEmbeddings):
+    """A text encoder plus a two-layer head over (text, target) embeddings.
 
     The head reads [u, v, u·v, |u − v|] of the statement embedding u and the target embedding v, so a target
     it never saw is read through its embedding, and a statement scored toward six targets is encoded once.
     """
 
-    def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
-        super().__init__(directory, labels, threads)
-        with np.load(self.directory / HEAD_FILE) as head:
-            self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
-        self.digest = _digest(*self._weight_files(), self.directory / HEAD_FILE)
-        config = json.loads((self.directory / "config.json").read_text(encoding="utf-8"))
-        self.hidden_size = int(config["hidden_size"])
-
-    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
-        """One embedding per text."""
-        width = self.head["w1"].shape[0] // 4
-        return self._outputs(texts, None, width, batch_size, progress, blocks=width // self.hidden_size)
+    head_file = "head.npz"
+    features = 4
 
     def probabilities(
         self,
@@ -144,21 +199,39 @@ class BiEncoder(OnnxModel):
         u = u_all[[text_row[t] for t in texts]]
         v = v_all[[target_row[t] for t in pairs]]
         features = np.concatenate([u, v, u * v, np.abs(u - v)], axis=1)
-        hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
-        return _softmax(self._calibrated(hidden @ self.head["w2"] + self.head["b2"], pairs))
+        return _softmax(self._calibrated(self._head(features), pairs))
 
 
-HEAD_FILE = "head.npz"
+# Embeddings remembered across models sharing a graph: (graph digest, text) → embedding, oldest dropped first.
+EMBEDDING_MEMO = 8192
+_embedded: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
+_memo_lock = threading.Lock()
+
+HEAD_FILE = BiEncoder.head_file
+TEXT_HEAD_FILE = EmbeddingClassifier.head_file
 
 
 def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> OnnxModel:
-    """The model in `directory`, in whichever of the two shapes it was saved."""
+    """The model in `directory`, in whichever of the three shapes it was saved."""
     if (Path(directory) / HEAD_FILE).is_file():
         return BiEncoder(directory, labels, threads)
+    if (Path(directory) / TEXT_HEAD_FILE).is_file():
+        return EmbeddingClassifier(directory, labels, threads)
     return Classifier(directory, labels, threads)
 
 
-def _session(graph: Path, threads: int | None):
+_sessions: dict[tuple[str, int | None], object] = {}
+
+
+def _session(graph: Path, threads: int | None, digest: str):
+    """One ONNX Runtime session per distinct graph: models that share an encoder share its memory."""
+    with _memo_lock:
+        if (digest, threads) not in _sessions:
+            _sessions[(digest, threads)] = _new_session(graph, threads)
+        return _sessions[(digest, threads)]
+
+
+def _new_session(graph: Path, threads: int | None):
     import onnxruntime as ort
 
     options = ort.SessionOptions()

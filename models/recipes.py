@@ -152,8 +152,12 @@ def real_stance(split: str = "train", exclude: tuple[str, ...] = ()) -> pd.DataF
     return out[out["label"].isin(STANCE_LABELS)].reset_index(drop=True)
 
 
-def sentiment_training() -> pd.DataFrame:
-    parts = [tweets().assign(weight=WEIGHTS["tweets"]), news_sentiment("train").assign(weight=WEIGHTS["hand"])]
+def sentiment_training(with_tweets: bool = False) -> pd.DataFrame:
+    """(text, label, weight) rows. The tweets served the fine-tuned classifier of earlier builds; the head on
+    the pre-trained encoder learns from the real and hand-written news statements alone."""
+    parts = [news_sentiment("train").assign(weight=WEIGHTS["hand"])]
+    if with_tweets:
+        parts.append(tweets().assign(weight=WEIGHTS["tweets"]))
     parts += [real_sentiment("train").assign(weight=WEIGHTS["real"])] * REAL_SENTIMENT_REPEAT
     data = pd.concat(parts, ignore_index=True)
     return data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
@@ -213,10 +217,10 @@ def stance_training(exclude: tuple[str, ...] = ()) -> pd.DataFrame:
     defaults = {t.name for t in targets_config.load()}
     ruw_rows = ruw("train")
     data = pd.concat([
-        real_stance("train", exclude).assign(weight=WEIGHTS["real"]),
-        hand.assign(weight=WEIGHTS["hand"]),
-        unrelated_pairs(hand, defaults).assign(weight=WEIGHTS["unrelated"]),
-        ruw_rows.assign(weight=WEIGHTS["ruw"]),
+        real_stance("train", exclude).assign(weight=WEIGHTS["real"], origin="real"),
+        hand.assign(weight=WEIGHTS["hand"], origin="hand"),
+        unrelated_pairs(hand, defaults).assign(weight=WEIGHTS["unrelated"], origin="unrelated"),
+        ruw_rows.assign(weight=WEIGHTS["ruw"], origin="ruw"),
     ], ignore_index=True)
     data = data[~data["target"].isin(exclude)]
     data = data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
@@ -227,3 +231,18 @@ def stance_training(exclude: tuple[str, ...] = ()) -> pd.DataFrame:
         for target in data["target"]
     ]
     return data
+
+
+# The cross-encoder candidate reads every (target, statement) pair through the whole encoder, so a pass over
+# all pairs costs six times the bi-encoder's; it trains on the real and hand-written pairs with a share of the
+# real `none` pairs, which are most of the rows and the least informative.
+CROSS_NONE_SHARE = 0.3
+
+
+def cross_encoder_sample(data: pd.DataFrame) -> pd.DataFrame:
+    rng = random.Random(SEED)
+    keep = [
+        origin in ("real", "hand") and (origin != "real" or label != "none" or rng.random() < CROSS_NONE_SHARE)
+        for origin, label in zip(data["origin"], data["label"])
+    ]
+    return data[keep].reset_index(drop=True)

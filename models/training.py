@@ -22,7 +22,7 @@ import pandas as pd
 
 from models import recipes
 from models import windows as windowing
-from models.classifier import HEAD_FILE
+from models.classifier import HEAD_FILE, TEXT_HEAD_FILE
 from models.registry import SPECS
 
 BATCH_SIZE = 32
@@ -48,9 +48,14 @@ class Recipe:
 
 
 RECIPES = {
-    # Sentiment fine-tunes all layers of the encoder with its head.
-    "sentiment": Recipe(epochs=2, learning_rate=5e-5),
+    # Sentiment trains a head on the same pre-trained encoder as stance, so both models share one graph
+    # (one session in memory); the fine-tuned classifier of earlier builds is the "classifier" shape.
+    "sentiment": Recipe(epochs=40, learning_rate=1e-3, batch_size=64),
     "stance": Recipe(epochs=32, learning_rate=1e-3, batch_size=64),
+}
+SENTIMENT_SHAPES = {
+    "frozen": RECIPES["sentiment"],
+    "classifier": Recipe(epochs=2, learning_rate=5e-5, shape="classifier"),
 }
 # Stance candidates compared in the model card (`python -m models train stance --shape …`).
 STANCE_SHAPES = {
@@ -97,13 +102,18 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
 
     spec = SPECS[task]
     out_dir = Path(out_dir or spec.bundled)
-    recipe = STANCE_SHAPES[shape] if task == "stance" and shape else RECIPES[task]
+    shapes = STANCE_SHAPES if task == "stance" else SENTIMENT_SHAPES
+    if shape and shape not in shapes:
+        raise ValueError(f"The {task} model has no shape {shape!r}; choose one of {', '.join(shapes)}.")
+    recipe = shapes[shape] if shape else RECIPES[task]
     epochs = epochs or recipe.epochs
     # Two cores; use one per run when training both models at once, as idle OpenMP threads spin.
     torch.set_num_threads(threads)
     seed_everything(recipes.SEED)
 
     data = training_data(task, exclude)
+    if task == "stance" and recipe.shape == "cross":
+        data = recipes.cross_encoder_sample(data)
     if limit:
         data = data.head(limit)
     label_ids = {label: i for i, label in enumerate(spec.labels)}
@@ -113,13 +123,13 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
     base = base_model_dir()
     tokenizer = AutoTokenizer.from_pretrained(str(base))
     if task == "sentiment":
-        fit = _fit_classifier
+        fit = {"frozen": _fit_text_head, "classifier": _fit_classifier}[recipe.shape]
     else:
         fit = {"frozen": _fit_stance, "tuned": _fit_stance_tuned, "cross": _fit_classifier}[recipe.shape]
     started = time.time()
     model, export = fit(data, label_ids, tokenizer, base, recipe, epochs, log)
     model.eval()
-    bi_encoder = task == "stance" and recipe.shape != "cross"
+    over_embeddings = recipe.shape in ("frozen", "tuned")
 
     owns_scratch = scratch is None
     scratch = Path(scratch or tempfile.mkdtemp(prefix=f"parley-{task}-"))
@@ -131,12 +141,12 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
             shutil.rmtree(out_dir)
         out_dir.mkdir(parents=True)
         half_precision(fp32, out_dir / "model.onnx")
-        config = model.encoder.config if bi_encoder else model.config
+        config = model.encoder.config if over_embeddings else model.config
         config.id2label, config.label2id = dict(enumerate(spec.labels)), label_ids
 
         def write_beside_graph(directory: Path) -> None:
-            if bi_encoder:
-                _save_head(model.head, directory / HEAD_FILE)
+            if over_embeddings:
+                _save_head(model.head, directory / (HEAD_FILE if task == "stance" else TEXT_HEAD_FILE))
             tokenizer.save_pretrained(str(directory))
             config.save_pretrained(str(directory))
 
@@ -147,10 +157,10 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
 
             calibrated = calibration.fit(out_dir, exclude=exclude, log=log)
         (out_dir / "training.json").write_text(json.dumps({
-            "task": task, "shape": recipe.shape if task == "stance" else "classifier", "rows": len(data),
+            "task": task, "shape": recipe.shape, "rows": len(data),
             "weights": recipes.WEIGHTS, "epochs": epochs, "learning_rate": recipe.learning_rate,
             "batch_size": recipe.batch_size,
-            "encoder": "pre-trained" if task == "stance" and recipe.shape == "frozen" else "fine-tuned",
+            "encoder": "pre-trained" if recipe.shape == "frozen" else "fine-tuned",
             **({"tune_epochs": recipe.tune_epochs, "tune_learning_rate": recipe.tune_learning_rate}
                if task == "stance" and recipe.shape == "tuned" else {}),
             "excluded_targets": list(exclude), "none_bias": calibrated,
@@ -292,6 +302,29 @@ def _fit_stance(data, label_ids, tokenizer, base, recipe, epochs, log):
     return model, lambda path: export_encoder(model, tokenizer, path)
 
 
+def _fit_text_head(data, label_ids, tokenizer, base, recipe, epochs, log):
+    """A head over each text's embedding by the pre-trained encoder (the one the stance model uses)."""
+    import torch
+
+    model = _stance_network(base, len(label_ids), features=1)
+    model.eval()
+    distinct = list(dict.fromkeys(data["text"]))
+    vectors = _embed_all(model, tokenizer, distinct, log)
+    row = {text: i for i, text in enumerate(distinct)}
+    texts = vectors[[row[t] for t in data["text"]]]
+    labels = torch.tensor([label_ids[label] for label in data["label"]])
+    weights = torch.tensor(data["weight"].astype(float).to_numpy(), dtype=torch.float32)
+
+    def loss(batch):
+        index = torch.tensor(batch)
+        losses = torch.nn.functional.cross_entropy(model.head(texts[index]), labels[index], reduction="none")
+        return (losses * weights[index]).sum() / weights[index].sum()
+
+    _fit(model.head, [{"params": model.head.parameters(), "lr": recipe.learning_rate}], list(range(len(data))),
+         None, loss, epochs, recipe.batch_size, log)
+    return model, lambda path: export_encoder(model, tokenizer, path)
+
+
 def _fit_stance_tuned(data, label_ids, tokenizer, base, recipe, epochs, log):
     """The frozen recipe's head, then encoder and head fine-tuned together on the same pairs.
 
@@ -372,7 +405,7 @@ def _fit(model, groups, units, length, loss_of, epochs: int, batch_size: int, lo
         log(f"epoch {epoch + 1} done: loss {total_loss / max(seen, 1):.4f} ({time.time() - started:.0f}s)")
 
 
-def _stance_network(base: Path, labels: int):
+def _stance_network(base: Path, labels: int, features: int = 4):
     import torch
     from transformers import AutoModel
 
@@ -382,7 +415,7 @@ def _stance_network(base: Path, labels: int):
             self.encoder = AutoModel.from_pretrained(str(base))
             width = LAYERS * self.encoder.config.hidden_size
             self.head = torch.nn.Sequential(
-                torch.nn.Linear(4 * width, HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(0.1), torch.nn.Linear(HIDDEN, labels),
+                torch.nn.Linear(features * width, HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(0.1), torch.nn.Linear(HIDDEN, labels),
             )
 
         def embed(self, input_ids, attention_mask, token_type_ids):
