@@ -41,6 +41,9 @@ class OnnxModel:
         self.graph_digest = _digest(self.graph)
         self.session = _session(self.graph, threads, self.graph_digest)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
+        # Texts are tokenized whole and then cut into windows (models/windows.py); the tokenizer's own limit
+        # would only warn that a long text cannot be fed at once, which it never is.
+        self.tokenizer.model_max_length = 1 << 30
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
         self.none_bias, self.default_none_bias = calibration.load(self.directory)
