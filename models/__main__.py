@@ -2,6 +2,7 @@
 
     python -m models predict --task sentiment|stance --input IN.csv --out OUT.csv
     python -m models train sentiment|stance [--limit N] [--epochs N] [--out DIR] [--scratch DIR]
+                                            [--shape frozen|tuned|cross] [--exclude-target NAME]
 """
 from __future__ import annotations
 
@@ -28,13 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--out", type=Path, help="write here instead of models/weights/<name>")
     train.add_argument("--scratch", type=Path, help="keep the fp32 ONNX graph here (for comparisons)")
     train.add_argument("--threads", type=int, default=2, help="torch threads (1 when training both models at once)")
+    train.add_argument("--shape", choices=["frozen", "tuned", "cross", "classifier"],
+                       help="a candidate other than the shipped recipe (see the model cards): stance frozen, tuned "
+                            "or cross; sentiment frozen or classifier")
+    train.add_argument("--exclude-target", action="append", default=[], metavar="NAME",
+                       help="stance only: leave this default target out of training (measures an unseen target)")
 
     args = parser.parse_args(argv)
     if args.command == "train":
         from models.training import train as run_training
 
         run_training(args.task, out_dir=args.out, limit=args.limit, epochs=args.epochs, scratch=args.scratch,
-                     threads=args.threads)
+                     threads=args.threads, shape=args.shape, exclude=tuple(args.exclude_target))
         return 0
     try:
         return _predict(args.task, args.input, args.out)

