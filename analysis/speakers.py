@@ -16,6 +16,7 @@ _FEMALE = {"she", "her", "hers", "herself"}
 _PLURAL = {"they", "them", "their", "we"}
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_DEFINITE = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
 
@@ -35,6 +36,7 @@ class SpeakerBook:
 
     published: str = ""
     author: str = ""
+    host: str = ""  # who speaks for the site the article comes from (the President on their own site)
     reg: Registry = field(default_factory=registry)
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
@@ -79,13 +81,19 @@ class SpeakerBook:
         lowered = mention.lower()
         if lowered in _MALE | _FEMALE:
             return self._pronoun(mention, "m" if lowered in _MALE else "f")
-        if lowered in _FIRST_PERSON and self.author:
-            return self._named(self.author, mention)
+        if lowered in _FIRST_PERSON and (self.author or self.host):
+            return self._named(self.author or self.host, mention)
         if lowered in _PLURAL:
             return self._plural(mention)
         person = self.reg.person(mention, self.published)
         if person:
             return _from_person(person, mention)
+        state = self.reg.state(mention)
+        if state:
+            return Speaker(state, mention, state)  # "Kyiv", "the Russian side": the state acting as a whole
+        earlier = self._by_role(mention)
+        if earlier is not None:
+            return earlier
         holders = self.reg.title_holders(mention)
         if holders:
             # A title held in turn ("Ukrainian Foreign Minister"): whoever of them the article named.
@@ -98,21 +106,33 @@ class SpeakerBook:
         if party:
             name = _institution(mention)
             return Speaker(party if _institution(party).lower() == name.lower() else name, mention, party)
-        role = _role_of(mention)
-        if role:
-            for earlier in reversed(self.named):
-                if earlier.person and any(role == r or role.endswith(" " + r) or r.endswith(role) for r in earlier.roles):
-                    return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
         if _looks_like_name(mention):
             return self._named(mention, mention, context)
         party = self.reg.party_of(context) if context else None
         return Speaker("", mention, party or UNKNOWN)
 
     def start_with_author(self) -> None:
-        """A document by its speaker: "the President" or "I" in it may be the author."""
-        if self.author:
-            speaker = self._named(self.author, self.author)
+        """A document by its speaker, or on its speaker's own site: "the President" or "I" may be them."""
+        if self.author or self.host:
+            speaker = self._named(self.author or self.host, self.author or self.host)
             self.named.append(speaker)
+
+    def _by_role(self, mention: str) -> Speaker | None:
+        """"The President", "the Adviser", "the Polish leader": the last person named before who holds that
+        role (and belongs to the party the mention names, if it names one)."""
+        if not _DEFINITE.match(clean(mention)):
+            return None  # "a spokesman" is someone new; "the spokesman" was named before
+        role = _role_of(mention)
+        if not role:
+            return None
+        party = self.reg.party_of(mention)
+        bare = " ".join(w for w in role.split() if self.reg.party_of(w) is None)
+        for earlier in reversed(self.named):
+            if not earlier.person or (party and earlier.party != party):
+                continue
+            if any(_same_role(role, r) or (bare and _same_role(bare, r)) for r in earlier.roles):
+                return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
+        return None
 
     def _named(self, name: str, mention: str, context: str = "") -> Speaker:
         name = clean(name)
@@ -147,7 +167,11 @@ class SpeakerBook:
 
 
 def _from_person(person: Person, mention: str) -> Speaker:
-    return Speaker(person.name, mention, person.party, True, person.gender, person.roles)
+    return Speaker(person.name, mention, person.party, not person.body, person.gender, person.roles)
+
+
+def _same_role(role: str, held: str) -> bool:
+    return role == held or role.endswith(" " + held) or held.endswith(role)
 
 
 def clean(mention: str) -> str:

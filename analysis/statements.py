@@ -13,10 +13,10 @@ second cue ("… and warned …", "…, arguing that …") and a closing ", whic
 Reported speech wholly inside another statement is that statement's speaker's account, not a statement
 of its own subject.
 
-Documents by their speaker (article["author"] set): the author's own sentences become statements of
-kind `turn`, attributed to the author. They are the author's verbatim words, like a turn of a transcript
-with one speaker, not someone's account of them (which is what `reported` means). Quotes of other people
-inside such a document keep their own speakers.
+Documents by their speaker (article["author"] set, or a site that speaks for one office holder such as
+the President's own): their own sentences are not statements (the annotation convention of speeches);
+what they report is, and "I", "we" or "the President" in it is the author. Quotes of other people inside
+such a document keep their own speakers.
 """
 from __future__ import annotations
 
@@ -306,7 +306,10 @@ def extract(article: dict) -> pd.DataFrame:
         return empty("statements")
     cues = _cues()
     author = _field(article, "author").strip()
-    book = SpeakerBook(published=_field(article, "published"), author=author)
+    published = _field(article, "published")
+    host = registry().host(_field(article, "url") or _field(article, "source"), published) \
+        or registry().host(_field(article, "source"), published)
+    book = SpeakerBook(published=published, author=author, host=host.name if host else "")
     book.start_with_author()
     paras = paragraphs(text)
     turns, turn_regions = _turns(text, paras, cues, author)
@@ -324,9 +327,10 @@ def extract(article: dict) -> pd.DataFrame:
     events = _subject_people(units, docs)
     for name in (e[1] for e in events):
         book.saw_person(name)
+    # A person named inside what someone says is not who "he" refers to next: the speaker still is.
+    said = [(f.start, f.end) for f in found if f.kind != "turn"]
+    events = [e for e in events if not _within(e[0], said)]
     rows = _resolve(found, events, book, text)
-    if author:
-        rows = _author_turns(text, units, docs, rows, book, turn_regions)
     return _table(article, text, rows)
 
 
@@ -1053,33 +1057,6 @@ def _dedupe(found: list[Found]) -> list[Found]:
             continue
         out.append(f)
     return out
-
-
-def _author_turns(text, units, docs, found: list[Found], book: SpeakerBook, turn_regions) -> list[Found]:
-    """The author's own sentences as statements of the author, around what others are quoted saying."""
-    author = book.resolve(book.author, persons=[book.author])
-    author_names = {s.name for s in author}
-    # the author's own quotes and reported words are inside the author's sentences; turns stay as they are
-    others = [f for f in found if f.kind == "turn" or not ({s.name for s in f.speakers} & author_names)]
-    taken = [(f.start, f.end) for f in others] + list(turn_regions)
-    own: list[Found] = []
-    run: list[tuple[int, int]] = []
-    for (offset, _), doc in zip(units, docs):
-        for sent in doc.sents:
-            a, b = sent.start_char + offset, sent.end_char + offset
-            if _overlap(a, b, taken) or (run and "\n" in text[run[-1][1]:a]):
-                run = _flush(run, own, author)  # a paragraph of the author's ends, or someone else speaks
-            if not _overlap(a, b, taken):
-                run.append((a, b))
-    _flush(run, own, author)
-    own = [f for f in own if len(_WORD.findall(text[f.start:f.end])) >= 2]
-    return sorted(others + own, key=lambda f: (f.start, f.end))
-
-
-def _flush(run, own: list[Found], author: list[Speaker]) -> list:
-    if run:
-        own.append(Found("turn", run[0][0], run[-1][1], cue="", mention=author[0].mention, speakers=author))
-    return []
 
 
 def _table(article: dict, text: str, found: list[Found]) -> pd.DataFrame:
