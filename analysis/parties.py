@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -69,6 +69,13 @@ class Registry:
     _blocked: re.Pattern | None = field(repr=False)
     hosts: tuple[Host, ...] = ()
     state_words: frozenset[str] = frozenset()
+    joint_words: frozenset[str] = frozenset()
+    leader_titles: frozenset[str] = frozenset()
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Every role noun a configured person holds ("president", "adviser", "foreign minister")."""
+        return frozenset(r for p in self.people.values() for r in p.roles)
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
@@ -117,14 +124,12 @@ class Registry:
         if best is None or not best.people:
             return None
         holders = [p for p in best.people if best.rank == PERSON or p.holds_titles_on(when)]
-        if holders and all(p.body for p in holders) and re.search(r"\w", mention[best.end:].replace("'s", "")):
-            return None  # "Russian military bloggers" are not the Russian military: the body must be the head
-        return holders[0] if len(holders) == 1 else None
+        return holders[0] if len(holders) == 1 and not _not_head(best, mention) else None
 
     def title_holders(self, mention: str) -> tuple[Person, ...]:
         """Everyone a title in the mention may name, whatever the date (for resolving against the article)."""
         best = self._head(mention)
-        return best.people if best else ()
+        return best.people if best and not _not_head(best, mention) else ()
 
     def host(self, address: str, when: str = "") -> Person | None:
         """The person who speaks for the site of `address` (a URL or a source such as "kremlin.ru") on `when`."""
@@ -156,6 +161,15 @@ class Registry:
         if not matches:
             return None
         return min(matches, key=lambda m: (m.rank, -m.start))
+
+
+def _not_head(match: Match, mention: str) -> bool:
+    """"Russian military bloggers" are not the Russian military: an institution must end the mention."""
+    if not any(p.body for p in match.people):
+        return False
+    # "the head of the President's Office" is a person of the office, not the office
+    return bool(re.search(r"\w", mention[match.end:].replace("'s", ""))) \
+        or bool(re.search(r"\w\s+(?:of|for|at|in)\s+(?:the\s+)?$", mention[: match.start], re.IGNORECASE))
 
 
 def _fold(words: str) -> str:
@@ -255,6 +269,8 @@ def build(config: dict) -> Registry:
         _blocked=_pattern(blocked, re.IGNORECASE) if blocked else None,
         hosts=tuple(hosts),
         state_words=frozenset(str(w).lower() for w in config.get("state_words") or []),
+        joint_words=frozenset(str(w).lower() for w in config.get("joint_words") or []),
+        leader_titles=frozenset(str(w).lower() for w in config.get("leader_titles") or []),
     )
 
 

@@ -39,6 +39,7 @@ class SpeakerBook:
     host: str = ""  # who speaks for the site the article comes from (the President on their own site)
     reg: Registry = field(default_factory=registry)
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
+    seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
@@ -47,6 +48,18 @@ class SpeakerBook:
         if len(words) >= 2 and all(w[:1].isupper() for w in words):
             full = " ".join(words)
             self.full_names.setdefault(words[-1], full)
+
+    def mentioned(self, name: str, context: str = "") -> None:
+        """A person named anywhere (not only as a subject): one of those "the parties" or "both leaders" may
+        be. `context` is the title before the name ("President of Latvia"): their party and role."""
+        self.saw_person(name)
+        words = clean(name).split()
+        if self.reg.state(name) or (len(words) < 2 and self.reg.person(name) is None):
+            return  # spaCy's PERSON is sometimes a place ("Kiev", "Donbass") or a lone word
+        speaker = self._named(name, context + " " + name if context else name, context)
+        if speaker.person:
+            self.seen.append(Speaker(speaker.name, name, speaker.party, True, speaker.gender,
+                                     speaker.roles or _title_roles(context, self.reg)))
 
     # -- resolution -----------------------------------------------------------------------------------
     def resolve(self, mention: str, context: str = "", persons: list[str] | None = None) -> list[Speaker]:
@@ -59,6 +72,9 @@ class SpeakerBook:
         mention = clean(mention)
         if not mention:
             return []
+        joint = self._joint(mention)
+        if joint:
+            return joint
         parts = split_coordination(mention)
         if len(parts) > 1 and not any(" and " in m.text for m in self.reg.find(mention)):
             out: dict[str, Speaker] = {}
@@ -71,7 +87,34 @@ class SpeakerBook:
         speaker = self._resolve_one(mention, context, persons or [])
         if speaker.name and (speaker.person or speaker.party != UNKNOWN):
             self.named.append(speaker)
+            if speaker.person:
+                self.seen.append(speaker)
         return [speaker]
+
+    def _joint(self, mention: str) -> list[Speaker]:
+        """"The parties", "both leaders", "the Presidents of Russia and Turkey": everyone the article has
+        just named on each side, one speaker each (the readout of a call speaks for both callers)."""
+        words = _DETERMINERS.sub("", mention.lower())
+        head = re.split(r"\s+of\s+", words)[0].split()
+        if not head or not (head[-1] in self.reg.joint_words or head[0] in self.reg.joint_words):
+            return []
+        named = self.reg.parties_in(mention)
+        people = [s for s in reversed(self.seen) if s.person]
+        out: list[Speaker] = []
+        if named and head[-1] not in self.reg.joint_words:
+            return []  # "both Russia and Ukraine": the states themselves, as any coordination
+        if named:
+            for party in named:
+                person = next((s for s in people if s.party == party), None)
+                out.append(_again(person, mention) if person else Speaker(party, mention, party))
+            return out if len(out) > 1 else []
+        for person in people:
+            if all(person.name != o.name for o in out) and (not out or person.party != out[0].party):
+                out.append(_again(person, mention))
+            if len(out) == 2:
+                order = [s.name for s in self.seen]
+                return sorted(out, key=lambda s: order.index(s.name))  # in the order the article named them
+        return []
 
     def _resolve_one(self, mention: str, context: str, persons: list[str]) -> Speaker:
         if mention.isupper() and len(mention) > 3:
@@ -113,6 +156,7 @@ class SpeakerBook:
 
     def start_with_author(self) -> None:
         """A document by its speaker, or on its speaker's own site: "the President" or "I" may be them."""
+        self.author = re.sub(r"\s*\([^()]*\)?\s*$", "", self.author).strip()  # "G7 leaders (joint statement)"
         if self.author or self.host:
             speaker = self._named(self.author or self.host, self.author or self.host)
             self.named.append(speaker)
@@ -127,7 +171,7 @@ class SpeakerBook:
             return None
         party = self.reg.party_of(mention)
         bare = " ".join(w for w in role.split() if self.reg.party_of(w) is None)
-        for earlier in reversed(self.named):
+        for earlier in [*reversed(self.named), *reversed(self.seen)]:
             if not earlier.person or (party and earlier.party != party):
                 continue
             if any(_same_role(role, r) or (bare and _same_role(bare, r)) for r in earlier.roles):
@@ -146,10 +190,12 @@ class SpeakerBook:
             return _from_person(person, mention)
         # A person Parley does not know: their party may show in the apposition ("a Ukrainian soldier").
         party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None)
-        earlier = next((s for s in reversed(self.named) if s.name == name), None)
+        earlier = next((s for s in [*reversed(self.named), *reversed(self.seen)] if s.name == name), None)
         if earlier and not party:
             party = earlier.party
-        return Speaker(name, mention, party or UNKNOWN, True, earlier.gender if earlier else "")
+        title = re.sub(re.escape(name) + r"\W*$", "", clean(mention)) if mention != name else ""
+        roles = _title_roles(title, self.reg) or (earlier.roles if earlier else ())
+        return Speaker(name, mention, party or UNKNOWN, True, earlier.gender if earlier else "", roles)
 
     def _pronoun(self, mention: str, gender: str) -> Speaker:
         for earlier in reversed(self.named):
@@ -168,6 +214,24 @@ class SpeakerBook:
 
 def _from_person(person: Person, mention: str) -> Speaker:
     return Speaker(person.name, mention, person.party, not person.body, person.gender, person.roles)
+
+
+def _title_roles(title: str, reg: Registry) -> tuple[str, ...]:
+    """The roles a title gives a person Parley does not know ("President of the Republic of Latvia" →
+    that title, "president", and "leader" for a head of state or government), so that "the President of
+    the Republic of Latvia" or "the Latvian leader" later finds them."""
+    title = _DETERMINERS.sub("", clean(title)).lower().strip(" ,")
+    if not title or len(title.split()) > 10:
+        return ()
+    roles = [title] + [r for r in sorted(reg.roles) if re.search(rf"\b{re.escape(r)}\b", title)]
+    if any(re.search(rf"\b{re.escape(r)}\b", title) for r in reg.leader_titles):
+        roles.append("leader")
+    return tuple(dict.fromkeys(roles))
+
+
+def _again(earlier: Speaker, mention: str) -> Speaker:
+    """A speaker named before, referred to again by `mention`."""
+    return Speaker(earlier.name, mention, earlier.party, earlier.person, earlier.gender, earlier.roles)
 
 
 def _same_role(role: str, held: str) -> bool:

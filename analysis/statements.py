@@ -330,7 +330,7 @@ def extract(article: dict) -> pd.DataFrame:
     # A person named inside what someone says is not who "he" refers to next: the speaker still is.
     said = [(f.start, f.end) for f in found if f.kind != "turn"]
     events = [e for e in events if not _within(e[0], said)]
-    rows = _resolve(found, events, book, text)
+    rows = _resolve(found, events, book, text, _people_named(units, docs))
     return _table(article, text, rows)
 
 
@@ -681,6 +681,9 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             if at in used_cues:
                 continue  # the verb introduces a quote, which is the statement
+            if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
+                    and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+                continue  # "agreed to maintain contacts": part of what the governing cue reports
             span = _content(token, cues)
             if span is None:
                 continue
@@ -998,14 +1001,44 @@ def _subject_people(paras, docs) -> list[tuple[int, str]]:
     return events
 
 
-def _resolve(found: list[Found], events, book: SpeakerBook, text: str) -> list[Found]:
+def _people_named(units, docs) -> list[tuple[int, str]]:
+    """Every person the text names, in reading order (Parley's own people and spaCy's PERSON entities)."""
+    out = []
+    for (offset, _), doc in zip(units, docs):
+        known = [(offset + m.start, m.text, "") for m in registry().find(doc.text) if m.rank == 0]
+        out += known
+        if doc.has_annotation("ENT_IOB"):
+            out += [(offset + e.start_char, e.text, _title_before(e)) for e in doc.ents if e.label_ == "PERSON"
+                    and not any(k[0] == offset + e.start_char for k in known)]
+    return sorted(out)
+
+
+def _title_before(ent) -> str:
+    """The title printed before a name ("President of the Republic of Latvia | Egils Levits")."""
+    doc = ent.doc
+    i = ent.start
+    while i > ent.sent.start and ent.start - i < 10:
+        t = doc[i - 1]
+        if not (t.is_title or t.lower_ in ("of", "the", "for", "and") or t.pos_ == "PROPN") or t.is_punct:
+            break
+        i -= 1
+    while i < ent.start and doc[i].lower_ in ("of", "the", "for", "and"):
+        i += 1
+    return doc[i : ent.start].text
+
+
+def _resolve(found: list[Found], events, book: SpeakerBook, text: str, named=()) -> list[Found]:
     """Resolve speakers in reading order so that pronouns and titles see the speakers before them."""
-    items = [(f.anchor, 1, f) for f in found] + [(pos, 0, name) for pos, name in events]
+    items = [(f.anchor, 2, f) for f in found] + [(pos, 1, name) for pos, name in events]
+    items += [(pos, 0, (name, title)) for pos, name, title in named]
     items.sort(key=lambda item: (item[0], item[1]))
     last_found: Found | None = None
     kept: list[Found] = []
-    for _, is_found, item in items:
-        if not is_found:
+    for _, kind, item in items:
+        if kind == 0:
+            book.mentioned(*item)  # named anywhere: one of "the parties" may be them
+            continue
+        if kind == 1:
             book.resolve(item, persons=[item])  # a named person acting: what "he" may refer to next
             continue
         if item.follow:
