@@ -71,6 +71,7 @@ class Registry:
     state_words: frozenset[str] = frozenset()
     joint_words: frozenset[str] = frozenset()
     leader_titles: frozenset[str] = frozenset()
+    countries: dict[str, str] = field(default_factory=dict)  # folded alias → country, for states of Other
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -156,6 +157,14 @@ class Registry:
         rest = [w for w in rest if w not in ("the", "s")]
         return matches[0].party if all(w in self.state_words for w in rest) else None
 
+    def country_of(self, mention: str) -> str:
+        """The state a mention names ("the Polish leader" → Poland; "Ukrainian forces" → Ukraine), else "".
+        Finer than the party: Poland and Latvia are both Other, and "the Latvian leader" is not the Pole."""
+        best = self._head(mention)
+        if best is None:
+            return ""
+        return self.countries.get(_fold(best.text), best.party)
+
     def _head(self, mention: str) -> Match | None:
         matches = self.find(mention)
         if not matches:
@@ -197,6 +206,7 @@ def _month(value) -> str:
 def build(config: dict) -> Registry:
     """A registry from the parsed YAML (see config/parties.yaml for the layout)."""
     entries: dict[str, list[tuple[int, str, tuple[Person, ...]]]] = {}
+    countries: dict[str, str] = {}
     exact: list[str] = []
     folded: list[str] = []
     people: dict[str, Person] = {}
@@ -226,6 +236,10 @@ def build(config: dict) -> Registry:
             add(str(name), NAME, party)
         for office in spec.get("offices") or []:
             add(str(office), OFFICE, party)
+        for country, others in (spec.get("countries") or {}).items():
+            for alias in (country, *(others or [])):
+                add(str(alias), NAME, party)
+                countries[_fold(str(alias))] = str(country)
         for name, info in (spec.get("people") or {}).items():
             info = info or {}
             person = Person(
@@ -271,6 +285,7 @@ def build(config: dict) -> Registry:
         state_words=frozenset(str(w).lower() for w in config.get("state_words") or []),
         joint_words=frozenset(str(w).lower() for w in config.get("joint_words") or []),
         leader_titles=frozenset(str(w).lower() for w in config.get("leader_titles") or []),
+        countries=countries,
     )
 
 

@@ -28,6 +28,7 @@ class Speaker:
     person: bool = False  # a person (for pronouns), not an institution or a country
     gender: str = ""
     roles: tuple[str, ...] = ()
+    country: str = ""  # the state a person Parley does not know was introduced with ("President of Latvia …")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SpeakerBook:
     published: str = ""
     author: str = ""
     host: str = ""  # who speaks for the site the article comes from (the President on their own site)
+    home: str = ""  # the party of that site: people it names without any side are most likely its own
     reg: Registry = field(default_factory=registry)
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
     seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
@@ -144,7 +146,10 @@ class SpeakerBook:
                 if any(h.name == earlier.name for h in holders):
                     return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
         if persons:
-            return self._named(persons[0], mention, context)
+            return self._named(_full_name(persons[0], mention), mention, context)
+        trailing = _trailing_name(mention, self.reg)
+        if trailing:
+            return self._named(trailing, mention, context)  # "President of the Republic of Latvia Egils Levits"
         party = self.reg.party_of(mention)
         if party:
             name = _institution(mention)
@@ -170,12 +175,18 @@ class SpeakerBook:
         if not role:
             return None
         party = self.reg.party_of(mention)
+        country = self.reg.country_of(mention)
         bare = " ".join(w for w in role.split() if self.reg.party_of(w) is None)
+        if country:
+            # "the President of the Republic of Poland": with the country to tell them apart, the head noun will do
+            bare = re.split(r"\s+(?:of|for)\s+", bare)[0].strip()
         for earlier in [*reversed(self.named), *reversed(self.seen)]:
             if not earlier.person or (party and earlier.party != party):
                 continue
+            if country and earlier.country and earlier.country != country:
+                continue
             if any(_same_role(role, r) or (bare and _same_role(bare, r)) for r in earlier.roles):
-                return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
+                return _again(earlier, mention)
         return None
 
     def _named(self, name: str, mention: str, context: str = "") -> Speaker:
@@ -195,7 +206,10 @@ class SpeakerBook:
             party = earlier.party
         title = re.sub(re.escape(name) + r"\W*$", "", clean(mention)) if mention != name else ""
         roles = _title_roles(title, self.reg) or (earlier.roles if earlier else ())
-        return Speaker(name, mention, party or UNKNOWN, True, earlier.gender if earlier else "", roles)
+        country = self.reg.country_of(mention) or (self.reg.country_of(context) if context else "") \
+            or (earlier.country if earlier else "")
+        return Speaker(name, mention, party or self.home or UNKNOWN, True, earlier.gender if earlier else "", roles,
+                       country)
 
     def _pronoun(self, mention: str, gender: str) -> Speaker:
         for earlier in reversed(self.named):
@@ -231,7 +245,35 @@ def _title_roles(title: str, reg: Registry) -> tuple[str, ...]:
 
 def _again(earlier: Speaker, mention: str) -> Speaker:
     """A speaker named before, referred to again by `mention`."""
-    return Speaker(earlier.name, mention, earlier.party, earlier.person, earlier.gender, earlier.roles)
+    return Speaker(earlier.name, mention, earlier.party, earlier.person, earlier.gender, earlier.roles,
+                   earlier.country)
+
+
+def _full_name(found: str, mention: str) -> str:
+    """spaCy's PERSON can be the surname alone ("Karis") inside "President … Alar Karis": take the name whole."""
+    found = clean(found)
+    match = re.search(rf"((?:[A-Z][\w'\u2019.-]*\s+){{1,2}}){re.escape(found)}\b", mention)
+    if len(found.split()) == 1 and match:
+        words = match.group(0).split()
+        while len(words) > 2:
+            words = words[1:]
+        if all(w[:1].isupper() for w in words) and not any(w.lower() in ("the", "of") for w in words):
+            return " ".join(words)
+    return found
+
+
+def _trailing_name(mention: str, reg: Registry) -> str:
+    """The name after a title ("President of the Republic of Latvia Egils Levits" → "Egils Levits"): the
+    capitalised words that end the mention, after the last word that names a state or institution."""
+    words = clean(mention).split()
+    taken: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper() or reg.party_of(word) or word.lower() in ("of", "the"):
+            break
+        taken.insert(0, word)
+    if 2 <= len(taken) <= 3 and len(taken) < len(words):
+        return " ".join(taken)
+    return ""
 
 
 def _same_role(role: str, held: str) -> bool:

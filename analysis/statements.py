@@ -309,7 +309,8 @@ def extract(article: dict) -> pd.DataFrame:
     published = _field(article, "published")
     host = registry().host(_field(article, "url") or _field(article, "source"), published) \
         or registry().host(_field(article, "source"), published)
-    book = SpeakerBook(published=published, author=author, host=host.name if host else "")
+    book = SpeakerBook(published=published, author=author, host=host.name if host else "",
+                       home=host.party if host else "")
     book.start_with_author()
     paras = paragraphs(text)
     turns, turn_regions = _turns(text, paras, cues, author)
