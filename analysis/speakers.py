@@ -14,6 +14,7 @@ from analysis.parties import UNKNOWN, Person, Registry, registry
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
 _PLURAL = {"they", "them", "their", "we"}
+_GROUP_PRONOUNS = {"they", "them", "both"}
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _DEFINITE = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
@@ -42,6 +43,7 @@ class SpeakerBook:
     reg: Registry = field(default_factory=registry)
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
     seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
+    group: list[Speaker] = field(default_factory=list)  # the last people named together ("A and B met …")
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
@@ -77,14 +79,19 @@ class SpeakerBook:
         joint = self._joint(mention)
         if joint:
             return joint
+        if mention.lower() in _GROUP_PRONOUNS and len(self.group) > 1 and self.named and self.named[-1] in self.group:
+            return [_again(s, mention) for s in self.group]  # "Blinken and Austin met … They stressed …"
         parts = split_coordination(mention)
         if len(parts) > 1 and not any(" and " in m.text for m in self.reg.find(mention)):
             out: dict[str, Speaker] = {}
             for part in parts:
                 for speaker in self.resolve(part):
-                    out.setdefault(speaker.party, speaker)
+                    # one speaker per person, or per party for states and institutions
+                    out.setdefault(speaker.name if speaker.person else speaker.party, speaker)
             known = [s for s in out.values() if s.party != UNKNOWN]
             if known:
+                people = [s for s in known if s.person]
+                self.group = people if len(people) > 1 else []
                 return known
         speaker = self._resolve_one(mention, context, persons or [])
         if speaker.name and (speaker.person or speaker.party != UNKNOWN):

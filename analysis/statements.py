@@ -998,7 +998,9 @@ def _subject_people(paras, docs) -> list[tuple[int, str]]:
                 end = ent.end
                 while end < len(doc) and doc[end].pos_ == "PROPN":  # "Ursula von der | Leyen"
                     end += 1
-                events.append((ent.start_char + offset, doc[ent.start : end].text))
+                others = [e.text for e in doc.ents if e.label_ == "PERSON" and e.root in ent.root.conjuncts]
+                # people acting together ("Blinken and Austin met …"): what a later "they" refers to
+                events.append((ent.start_char + offset, " and ".join([doc[ent.start : end].text, *others])))
     return events
 
 
@@ -1006,12 +1008,41 @@ def _people_named(units, docs) -> list[tuple[int, str]]:
     """Every person the text names, in reading order (Parley's own people and spaCy's PERSON entities)."""
     out = []
     for (offset, _), doc in zip(units, docs):
-        known = [(offset + m.start, m.text, "") for m in registry().find(doc.text) if m.rank == 0]
+        matches = registry().find(doc.text)
+        known = [(offset + m.start, m.text, "") for m in matches if m.rank == 0]
         out += known
+        if not doc.has_annotation("ENT_IOB"):
+            out += [(offset + a, name, title) for a, name, title in _titled_names(doc.text, matches)]
         if doc.has_annotation("ENT_IOB"):
             out += [(offset + e.start_char, e.text, _title_before(e)) for e in doc.ents if e.label_ == "PERSON"
                     and not any(k[0] == offset + e.start_char for k in known)]
     return sorted(out)
+
+
+_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)")
+
+
+def _titled_names(text: str, matches) -> list[tuple[int, str, str]]:
+    """In text left unparsed, "President of the Republic of Latvia Egils Levits": a name printed right after
+    a title that names a state (the usual form of official readouts), with that title."""
+    out = []
+    for m in matches:
+        if m.rank == 0:
+            continue
+        after = _NAME_AFTER.match(text, m.end)
+        if after is None or registry().find(after.group(1)):
+            continue
+        start = max(text.rfind(".", 0, m.start), text.rfind(",", 0, m.start), text.rfind("\n", 0, m.start)) + 1
+        title: list[str] = []
+        for word in reversed(text[start:m.end].split()[-10:]):
+            if not (word[:1].isupper() or word in ("of", "the", "and")):
+                break
+            title.insert(0, word)
+        while title and not title[0][:1].isupper():
+            title.pop(0)
+        if title:
+            out.append((after.start(1), after.group(1), " ".join(title)))
+    return out
 
 
 def _title_before(ent) -> str:
@@ -1100,11 +1131,14 @@ def _table(article: dict, text: str, found: list[Found]) -> pd.DataFrame:
     for f in found:
         for speaker in f.speakers or [Speaker("", f.mention, UNKNOWN)]:
             key = (f.start, f.end, speaker.party)
-            if key in seen:
+            if (key, speaker.name) in seen:
                 continue
-            seen.add(key)
+            # a second speaker of the same party ("Blinken and Austin") gets an id of its own; the first keeps
+            # the id it always had, so corrections stored against it still apply
+            party_key = speaker.party if key not in seen else f"{speaker.party}|{speaker.name}"
+            seen |= {key, (key, speaker.name)}
             rows.append({
-                "statement_id": statement_id(article_id, f.start, f.end, speaker.party),
+                "statement_id": statement_id(article_id, f.start, f.end, party_key),
                 "article_id": article_id,
                 "kind": f.kind,
                 "text": text[f.start : f.end],
