@@ -359,8 +359,9 @@ def _statement_at(statements: pd.DataFrame, position: int) -> tuple[str, str | N
     return str(row["statement_id"]), (None if pd.isna(party) or party in ("", UNKNOWN) else str(party))
 
 
-def extract(article: dict, statements: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The article's territorial claims as a claims table (see analysis/tables.py)."""
+def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> pd.DataFrame:
+    """The article's territorial claims as a claims table (see analysis/tables.py). `doc` is the article's
+    Doc from analysis.nlp.parse (accepted so the pipeline parses once; this extractor does not read it yet)."""
     text = str(article.get("text") or "")
     if not text.strip():
         return _EMPTY.copy()

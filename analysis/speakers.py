@@ -8,16 +8,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from analysis import cues as cue_words
 from analysis.parties import UNKNOWN, Person, Registry, registry
 
-_MALE = {"he", "him", "his", "himself"}
-_FEMALE = {"she", "her", "hers", "herself"}
-_PLURAL = {"they", "them", "their", "we"}
-_GROUP_PRONOUNS = {"they", "them", "both"}
-_FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
-_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
-_DEFINITE = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
+
+
+def _pronouns(kind: str) -> frozenset[str]:
+    """Pronouns of a kind (male, female, plural, first_person, group) from config/<language>/cues.yaml."""
+    return cue_words.load().pronouns.get(kind, frozenset())
+
+
+@lru_cache(maxsize=4)
+def _leading(words: frozenset[str]) -> re.Pattern:
+    return re.compile(rf"^(?:{'|'.join(sorted(map(re.escape, words))) or '(?!x)x'})\s+", re.IGNORECASE)
+
+
+def _strip_determiner(text: str) -> str:
+    return _leading(cue_words.load().determiners).sub("", text)
+
+
+def _definite(text: str) -> bool:
+    return bool(_leading(cue_words.load().definite).match(text))
+
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
 
@@ -79,7 +93,7 @@ class SpeakerBook:
         joint = self._joint(mention)
         if joint:
             return joint
-        if mention.lower() in _GROUP_PRONOUNS and len(self.group) > 1 and self.named and self.named[-1] in self.group:
+        if mention.lower() in _pronouns("group") and len(self.group) > 1 and self.named and self.named[-1] in self.group:
             return [_again(s, mention) for s in self.group]  # "Blinken and Austin met … They stressed …"
         parts = split_coordination(mention)
         if len(parts) > 1 and not any(" and " in m.text for m in self.reg.find(mention)):
@@ -103,7 +117,7 @@ class SpeakerBook:
     def _joint(self, mention: str) -> list[Speaker]:
         """"The parties", "both leaders", "the Presidents of Russia and Turkey": everyone the article has
         just named on each side, one speaker each (the readout of a call speaks for both callers)."""
-        words = _DETERMINERS.sub("", mention.lower())
+        words = _strip_determiner(mention.lower())
         head = re.split(r"\s+of\s+", words)[0].split()
         if not head or not (head[-1] in self.reg.joint_words or head[0] in self.reg.joint_words):
             return []
@@ -131,11 +145,11 @@ class SpeakerBook:
             mention = " ".join(w.capitalize() if w.isalpha() else w.title() for w in mention.split())
             persons = [" ".join(w.capitalize() for w in p.split()) for p in persons]
         lowered = mention.lower()
-        if lowered in _MALE | _FEMALE:
-            return self._pronoun(mention, "m" if lowered in _MALE else "f")
-        if lowered in _FIRST_PERSON and (self.author or self.host):
+        if lowered in _pronouns("male") | _pronouns("female"):
+            return self._pronoun(mention, "m" if lowered in _pronouns("male") else "f")
+        if lowered in _pronouns("first_person") and (self.author or self.host):
             return self._named(self.author or self.host, mention)
-        if lowered in _PLURAL:
+        if lowered in _pronouns("plural"):
             return self._plural(mention)
         person = self.reg.person(mention, self.published)
         if person:
@@ -176,7 +190,7 @@ class SpeakerBook:
     def _by_role(self, mention: str) -> Speaker | None:
         """"The President", "the Adviser", "the Polish leader": the last person named before who holds that
         role (and belongs to the party the mention names, if it names one)."""
-        if not _DEFINITE.match(clean(mention)):
+        if not _definite(clean(mention)):
             return None  # "a spokesman" is someone new; "the spokesman" was named before
         role = _role_of(mention)
         if not role:
@@ -241,7 +255,7 @@ def _title_roles(title: str, reg: Registry) -> tuple[str, ...]:
     """The roles a title gives a person Parley does not know ("President of the Republic of Latvia" →
     that title, "president", and "leader" for a head of state or government), so that "the President of
     the Republic of Latvia" or "the Latvian leader" later finds them."""
-    title = _DETERMINERS.sub("", clean(title)).lower().strip(" ,")
+    title = _strip_determiner(clean(title)).lower().strip(" ,")
     if not title or len(title.split()) > 10:
         return ()
     roles = [title] + [r for r in sorted(reg.roles) if re.search(rf"\b{re.escape(r)}\b", title)]
@@ -264,7 +278,7 @@ def _full_name(found: str, mention: str) -> str:
         words = match.group(0).split()
         while len(words) > 2:
             words = words[1:]
-        if all(w[:1].isupper() for w in words) and not any(w.lower() in ("the", "of") for w in words):
+        if all(w[:1].isupper() for w in words) and not any(w.lower() in cue_words.load().name_particles for w in words):
             return " ".join(words)
     return found
 
@@ -275,7 +289,7 @@ def _trailing_name(mention: str, reg: Registry) -> str:
     words = clean(mention).split()
     taken: list[str] = []
     for word in reversed(words):
-        if not word[:1].isupper() or reg.party_of(word) or word.lower() in ("of", "the"):
+        if not word[:1].isupper() or reg.party_of(word) or word.lower() in cue_words.load().name_particles:
             break
         taken.insert(0, word)
     if 2 <= len(taken) <= 3 and len(taken) < len(words):
@@ -304,11 +318,11 @@ def split_coordination(mention: str) -> list[str]:
 
 def _institution(mention: str) -> str:
     """How an institution or country is named as a speaker: without its article ("the Kremlin" → "Kremlin")."""
-    return _DETERMINERS.sub("", clean(mention))
+    return _strip_determiner(clean(mention))
 
 
 def _role_of(mention: str) -> str:
-    words = _DETERMINERS.sub("", clean(mention)).lower()
+    words = _strip_determiner(clean(mention)).lower()
     return words if words and len(words.split()) <= 3 else ""
 
 

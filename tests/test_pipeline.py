@@ -32,10 +32,10 @@ def test_a_failing_article_is_named_and_its_batch_not_written(store, monkeypatch
     bad = load_file("bad.txt", b"Broken article\nThis text makes the extractor fail.").articles
     real = pipeline.statements.extract
 
-    def flaky(article):
+    def flaky(article, doc=None):
         if "extractor fail" in article["text"]:
             raise ValueError("boom")
-        return real(article)
+        return real(article, doc=doc)
 
     monkeypatch.setattr(pipeline.statements, "extract", flaky)
     with pytest.raises(pipeline.AnalysisError, match="Broken article"):
