@@ -3,7 +3,7 @@
 """
 from __future__ import annotations
 
-from analysis.cues import Cues
+from analysis.cues import Cues, load
 
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -92,7 +92,7 @@ def _speaker_of(cue, cues: Cues):
 
 def _of_group(token) -> bool:
     """"Many of the soldiers", "one of the commanders": a quantity word naming part of a group speaks."""
-    return any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+    return any(c.dep_ == "prep" and c.lower_ in load().partitive for c in token.children)
 
 
 def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[str]]:
@@ -113,9 +113,19 @@ def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[
     if (subject.pos_ in ("NOUN", "PROPN") or _of_group(subject)) and right == subject.i:
         # "the Head of State", "a spokesman for the ministry": the title goes on after the head noun
         prep = next((c for c in subject.children if c.dep_ == "prep" and c.i == right + 1
-                     and c.lower_ in ("of", "for")), None)
+                     and c.lower_ in load().title_prepositions), None)
         if prep is not None:
             right = prep.right_edge.i
+    if right == subject.i and subject.is_title and right + 1 < len(doc) \
+            and doc[right + 1].lower_ in load().title_prepositions:
+        # "by the Adviser to the Head of the President's Office Mykhailo Podolyak": the parser hung the title's
+        # rest on the verb; the name it ends with is the speaker
+        j = right + 1
+        while j + 1 < subject.sent.end and (doc[j + 1].is_title or doc[j + 1].lower_ in load().name_particles
+                                            or doc[j + 1].text in ("'s", "\u2019s")):
+            j += 1
+        if doc[j].ent_type_ == "PERSON":
+            right = j
     span = doc[left : right + 1]
     skip = set()
     for child in subject.children:

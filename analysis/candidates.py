@@ -20,3 +20,4 @@ class Found:
     speakers: list[Speaker] = field(default_factory=list)
     follow: bool = False  # no speaker of its own: the previous statement's speaker goes on
     cue_at: int = -1  # offset of the cue word, so reported speech does not take it again
+    agentless: bool = False  # "It was stressed that …": nobody named; on a site that speaks for one person, them

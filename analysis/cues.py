@@ -34,6 +34,9 @@ class Cues:
     name_particles: frozenset[str] = frozenset()  # lower-case words inside names and titles ("of", "von")
     determiners: frozenset[str] = frozenset()
     definite: frozenset[str] = frozenset()  # "the President": someone named before
+    title_prepositions: frozenset[str] = frozenset()  # "the Adviser to the Head of …": still the title
+    partitive: frozenset[str] = frozenset()  # "many of the soldiers": part of a group speaks
+    demonstratives: frozenset[str] = frozenset()  # "This was stated by …": what the sentence before said
     pronouns: dict = field(default_factory=dict)  # male, female, plural, first_person, group
 
 
@@ -72,6 +75,9 @@ def _load_cues(path: str, mtime: float) -> Cues:
         name_particles=frozenset(str(x).lower() for x in words.get("name_particles") or []),
         determiners=frozenset(str(x).lower() for x in words.get("determiners") or []),
         definite=frozenset(str(x).lower() for x in words.get("definite") or []),
+        title_prepositions=frozenset(str(x).lower() for x in words.get("title_prepositions") or []),
+        partitive=frozenset(str(x).lower() for x in words.get("partitive") or []),
+        demonstratives=frozenset(str(x).lower() for x in words.get("demonstratives") or []),
         pronouns={k: frozenset(str(x).lower() for x in v or []) for k, v in (raw.get("pronouns") or {}).items()},
     )
 

@@ -43,7 +43,8 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
-            span = _content(token, cues)
+            before = _sentence_before(text, token, offset, cues)
+            span = _content(token, cues) if before is None else (before[0] - offset, before[1] - offset)
             if span is None:
                 continue
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
@@ -54,6 +55,8 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
             if subject is None:
+                if _agentless(token, cues):
+                    out.append(Found("reported", start, end, _cue_text(token), anchor=at, cue_at=at, agentless=True))
                 continue
             if start <= subject.idx + offset < end and _parenthetical(token, token.sent, cues) is None:
                 continue
@@ -63,6 +66,32 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
                              anchor=subject.idx + offset, cue_at=at))
     return out
+
+
+def _agentless(cue, cues: Cues) -> bool:
+    """"It was emphasised that …": a passive cue with a dummy subject and no agent (readouts of a meeting
+    say so what their host said)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and subject.lower_ in cues.demonstratives and cue.tag_ == "VBN" \
+        and not any(c.dep_ == "agent" for c in cue.children)
+
+
+def _sentence_before(text: str, cue, offset: int, cues: Cues) -> tuple[int, int] | None:
+    """"X. This was stated by the Adviser …": a passive cue whose subject is a demonstrative opening the
+    sentence reports the sentence before it, in the same paragraph (the lead of official news items)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None or subject.lower_ not in cues.demonstratives:
+        return None
+    if subject.i != cue.sent.start:
+        return None
+    start = subject.idx + offset
+    end = len(text[:start].rstrip())
+    if end == 0 or text[end - 1] not in ".!?" or "\n" in text[end:start]:
+        return None
+    stops = [text.rfind(p, 0, end - 1) for p in (". ", "! ", "? ")]
+    begin = max([text.rfind("\n", 0, end - 1) + 1] + [i + 2 for i in stops if i >= 0])
+    return begin, end - 1
 
 
 def _quote_end(quotes: list[Quote], start: int, end: int) -> int:

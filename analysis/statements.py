@@ -119,7 +119,12 @@ def _resolve(found: list[Found], events, book: SpeakerBook, text: str, named=())
         if kind == 1:
             book.resolve(item, persons=[item])  # a named person acting: what "he" may refer to next
             continue
-        if item.follow:
+        if item.agentless:
+            if not book.host:
+                continue  # nobody to say it: an agentless report is nobody's statement
+            item.speakers = book.resolve(book.host, persons=[book.host])
+            item.mention = ""
+        elif item.follow:
             if last_found is None or item.start - last_found.end > FOLLOW_CHARS:
                 item.speakers = [Speaker("", "", UNKNOWN)]
             else:

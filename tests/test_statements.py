@@ -387,3 +387,38 @@ def test_missing_fields_from_a_typed_frame():
                      "author": pd.NA, "published": np.nan, "title": None})
     assert frame.iloc[0]["party"] == "Russia"
     assert extract({"article_id": "m", "text": pd.NA}).empty
+
+
+# -- official news items and readouts ----------------------------------------------------------------
+def site(text: str, source: str, published: str = "2022-05-06") -> pd.DataFrame:
+    return extract({"article_id": "o", "title": "t", "published": published, "source": source, "url": "",
+                    "author": "", "text": text, "origin": "test"})
+
+
+def test_a_lead_sentence_stated_by_someone_is_their_statement():
+    frame = site("Talks with the occupiers will continue only after a full ceasefire. This was stated by the "
+                 "Adviser to the Head of the President's Office Mykhailo Podolyak during a briefing.",
+                 "president.gov.ua")
+    lead = one(frame, "Talks with the occupiers will continue only after a full ceasefire")
+    assert lead["speaker"] == "Mykhailo Podolyak" and lead["kind"] == "reported"
+
+
+def test_an_agentless_report_in_a_readout_is_the_hosts():
+    frame = site("It was stressed that the grain corridor must stay open for ships of every flag.", "kremlin.ru")
+    assert one(frame, "grain corridor must stay open")["speaker"] == "Vladimir Putin"
+    # elsewhere nobody is named, so it is nobody's statement
+    assert site("It was stressed that the grain corridor must stay open for ships of every flag.", "").empty
+
+
+def test_the_parties_of_a_call_are_both_callers():
+    frame = site("Vladimir Putin had a telephone conversation with President of Turkey Recep Tayyip Erdogan.\n\n"
+                 "The parties agreed to maintain close contacts at various levels.", "kremlin.ru")
+    rows = frame[frame["text"].str.contains("close contacts")]
+    assert set(rows["speaker"]) == {"Vladimir Putin", "Recep Tayyip Erdoğan"}
+    assert set(rows["party"]) == {"Russia", "Turkey"}
+    assert rows["statement_id"].is_unique
+
+
+def test_an_irregular_cue_form_is_found_by_its_lemma():
+    frame = site("The governor spoke about the evacuation of civilians from the frontline villages.", "")
+    assert one(frame, "the evacuation of civilians")["cue"].startswith("spoke")
