@@ -28,7 +28,8 @@ from analysis.turns import _turns
 CLAIMS_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 PARSED = "parsed"  # key of doc.user_data: [(start, end)] character runs that have the full parse
 ROUGH = "sentences"  # key of doc.user_data: the article tokenised and split into sentences, unparsed
-# Windows handed to the model stay well below its max_length (memory grows with the window).
+# Runs handed to the model stay well below its max_length (memory grows with the run); a "sentence" longer
+# than this (a table, a list without stops) is left unparsed rather than rejected.
 WINDOW = 100_000
 
 
@@ -116,10 +117,10 @@ def select(text: str) -> tuple[list[tuple[int, int, bool]], Doc]:
     for s, e in _pieces(rough, starts):
         if not text[s:e].strip():
             continue
-        wanted = not _within(s, turn_regions) and bool(
+        wanted = e - s < WINDOW and not _within(s, turn_regions) and bool(
             marks.search(text, s, e) or (claims is not None and claims.search(text, s, e)))
         same_paragraph = runs and "\n" not in text[runs[-1][1]:s]
-        if same_paragraph and runs[-1][2] == wanted and runs[-1][1] - runs[-1][0] < WINDOW:
+        if same_paragraph and runs[-1][2] == wanted and e - runs[-1][0] <= WINDOW:
             runs[-1] = (runs[-1][0], e, wanted)  # same paragraph, same kind: one run
         else:
             runs.append((s, e, wanted))
@@ -143,7 +144,7 @@ def _pieces(rough: Doc, cuts: list[int]) -> list[tuple[int, int]]:
 
 def sentences_only(text: str) -> Doc:
     """Tokens and sentence boundaries of text, without a parse."""
-    doc = model().make_doc(text)
+    doc = model().tokenizer(text)  # (the tokenizer alone takes texts of any length; make_doc would refuse)
     # One sentence never runs over a line break: news text puts one paragraph per line.
     for token in doc[1:]:
         if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
@@ -177,7 +178,7 @@ def _assemble(text: str, plan: list[tuple[int, int, bool]], rough: Doc, parsed: 
     for i, (a, b, full) in enumerate(plan):
         pieces.append(parsed[a] if full else _flat(rough, a, _next(plan, i, len(text))))
     pieces = [p for p in pieces if len(p)]
-    doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor"]) if pieces else model().make_doc(text)
+    doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor"]) if pieces else model().tokenizer(text)
     if doc.text != text:  # the pieces must give back the article exactly, or every offset is wrong
         raise ValueError("the parsed pieces do not give back the article text")
     doc.user_data[PARSED] = [(a, b) for a, b, full in plan if full]
@@ -190,7 +191,7 @@ def _flat(rough: Doc, start: int, end: int) -> Doc:
     in its first token (a Doc joined from pieces needs every token in a tree)."""
     tokens = _between(rough, start, end)
     if not tokens:
-        return model().make_doc(rough.text[start:end])
+        return model().tokenizer(rough.text[start:end])
     heads, deps, root = [], [], 0
     for k, token in enumerate(tokens):
         if k == 0 or token.is_sent_start:

@@ -21,6 +21,7 @@ such a document keep their own speakers.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 
@@ -41,7 +42,9 @@ FOLLOW_CHARS = 400
 
 def extract(article: dict, doc=None) -> pd.DataFrame:
     """The statements of one article (see the module docstring), as a statements table. `doc` is the
-    article's Doc from analysis.nlp.parse (shared with claims); without it the article is parsed here."""
+    article's Doc from analysis.nlp.parse (shared with claims); without it the article is parsed here.
+    The Doc goes through the registered components of analysis.pipes (statements → speakers → parties),
+    which leave the statements in doc.spans["statements"]."""
     text = _field(article, "text")
     if not text.strip():
         return empty("statements")
@@ -49,9 +52,24 @@ def extract(article: dict, doc=None) -> pd.DataFrame:
         doc = nlp.parse([text])[0]
     elif doc.text != text:
         raise ValueError("the parsed Doc is not of this article's text: parse the article text itself")
+    from analysis import pipes  # (registers the components; it imports this module)
+
+    doc.user_data[pipes.ARTICLE] = {k: _field(article, k) for k in ("author", "published", "url", "source")}
+    for _, component in pipes.extraction().pipeline:
+        doc = component(doc)
+    found = []
+    for span in doc.spans[pipes.STATEMENTS]:
+        span._.found.speakers = [replace(s, party=p) for s, p in zip(span._.speakers, span._.parties)]
+        found.append(span._.found)
+    return _table(article, text, found)
+
+
+def find(doc) -> tuple[list[Found], list[tuple[int, str]], list[tuple[int, str, str]]]:
+    """Statements of the Doc before their speakers are known: transcript turns, quotes, block quotes,
+    reported speech and statement nouns; and the people the text names (as subjects, and anywhere)."""
+    text = doc.text
     cues = cue_words.load()
-    author = _field(article, "author").strip()
-    book = _book(article, author)
+    author = doc.user_data.get("article", {}).get("author", "").strip()  # (analysis.pipes.ARTICLE)
     paras = paragraphs(text)
     turns, turn_regions = _turns(text, paras, cues, author)
     units, docs = _units(doc)
@@ -64,15 +82,19 @@ def extract(article: dict, doc=None) -> pd.DataFrame:
     used_cues = {f.cue_at for f in found if f.cue_at >= 0}
     found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions)
     found += _noun_statements(text, units, docs, quotes, direct_spans, cues, turn_regions)
+    return found, _subject_people(units, docs), _people_named(units, docs)
 
-    events = _subject_people(units, docs)
+
+def resolve(doc, found: list[Found], events, named) -> list[Found]:
+    """Each statement's speakers, resolved in reading order; statements nested in others dropped."""
+    article = doc.user_data.get("article", {})
+    book = _book(article, article.get("author", "").strip())
     for name in (e[1] for e in events):
         book.saw_person(name)
     # A person named inside what someone says is not who "he" refers to next: the speaker still is.
     said = [(f.start, f.end) for f in found if f.kind != "turn"]
     events = [e for e in events if not _within(e[0], said)]
-    rows = _resolve(found, events, book, text, _people_named(units, docs))
-    return _table(article, text, rows)
+    return _resolve(found, events, book, doc.text, named)
 
 
 def _book(article: dict, author: str) -> SpeakerBook:
