@@ -27,7 +27,7 @@ from analysis.turns import _turns
 
 CLAIMS_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 PARSED = "parsed"  # key of doc.user_data: [(start, end)] character runs that have the full parse
-ROUGH = "sentences"  # key of doc.user_data: the article tokenised and split into sentences, unparsed
+PIECES = "pieces"  # key of doc.user_data: {start: Doc} the parsed runs as the model returned them
 # Runs handed to the model stay well below its max_length (memory grows with the run); a "sentence" longer
 # than this (a table, a list without stops) is left unparsed rather than rejected.
 WINDOW = 100_000
@@ -179,10 +179,12 @@ def _assemble(text: str, plan: list[tuple[int, int, bool]], rough: Doc, parsed: 
         pieces.append(parsed[a] if full else _flat(rough, a, _next(plan, i, len(text))))
     pieces = [p for p in pieces if len(p)]
     doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor"]) if pieces else model().tokenizer(text)
-    if doc.text != text:  # the pieces must give back the article exactly, or every offset is wrong
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):  # or every offset would be wrong
         raise ValueError("the parsed pieces do not give back the article text")
     doc.user_data[PARSED] = [(a, b) for a, b, full in plan if full]
-    doc.user_data[ROUGH] = rough
+    # the pieces themselves, so that readers of one run need not copy it out of the whole (Span.as_doc
+    # copies the whole Doc's arrays: over a long transcript, once per run, that is quadratic)
+    doc.user_data[PIECES] = parsed
     return doc
 
 
@@ -212,21 +214,26 @@ def _between(rough: Doc, start: int, end: int) -> list:
     return list(rough[first:last])
 
 
-def rough_sentences(doc: Doc, start: int, end: int) -> Doc:
-    """text[start:end] as a Doc of tokens and sentences without a parse (from the cheap pass when kept)."""
-    rough = doc.user_data.get(ROUGH)
-    span = rough.char_span(start, end, alignment_mode="expand") if rough is not None else None
-    if span is None or span.start_char != start:
-        return sentences_only(doc.text[start:end])
-    return span.as_doc()
+def run_doc(doc: Doc, start: int, end: int) -> Doc:
+    """text[start:end] of a run as a Doc of its own: the parse of a parsed run (char offsets from `start`),
+    or tokens and sentences only."""
+    piece = doc.user_data.get(PIECES, {}).get(start)
+    if piece is not None:
+        return piece
+    if any(a == start for a, b in doc.user_data.get(PARSED, [])) or PARSED not in doc.user_data:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and doc.has_annotation("DEP"):
+            return span.as_doc()
+    return sentences_only(doc.text[start:end])
 
 
 def runs(doc: Doc) -> list[tuple[int, int, bool]]:
     """The runs of a Doc made by `parse`, in order: (start, end, parsed) character offsets, sentence-whole.
     A Doc parsed whole by spaCy itself counts as one parsed run."""
     parsed = doc.user_data.get(PARSED)
+    size = len(doc.text)  # (a property that joins every token: read it once)
     if parsed is None:
-        return [(0, len(doc.text), doc.has_annotation("DEP"))]
+        return [(0, size, doc.has_annotation("DEP"))]
     out: list[tuple[int, int, bool]] = []
     at = 0
     for a, b in parsed:
@@ -234,6 +241,6 @@ def runs(doc: Doc) -> list[tuple[int, int, bool]]:
             out.append((at, a, False))
         out.append((a, b, True))
         at = b
-    if at < len(doc.text):
-        out.append((at, len(doc.text), False))
+    if at < size:
+        out.append((at, size, False))
     return out

@@ -50,7 +50,8 @@ def extract(article: dict, doc=None) -> pd.DataFrame:
         return empty("statements")
     if doc is None:
         doc = nlp.parse([text])[0]
-    elif doc.text != text:
+    elif len(doc) and (doc[-1].idx + len(doc[-1].text_with_ws) != len(text) or not text.startswith(doc[0].text)):
+        # (Doc.text joins every token in Python: compare the ends, not the whole)
         raise ValueError("the parsed Doc is not of this article's text: parse the article text itself")
     from analysis import pipes  # (registers the components; it imports this module)
 
@@ -111,13 +112,13 @@ def _book(article: dict, author: str) -> SpeakerBook:
 def _units(doc) -> tuple[list[tuple[int, int]], list]:
     """The article's runs of sentences as (offset, end) and a Doc each: parsed runs with their parse,
     the rest split into sentences only (no parse: the extractors read what names people there)."""
+    text = doc.text  # (a property that joins every token: read it once)
     units, docs = [], []
     for a, b, parsed in nlp.runs(doc):
-        if not doc.text[a:b].strip():
+        if not text[a:b].strip():
             continue
         units.append((a, b))
-        piece = doc.char_span(a, b, alignment_mode="expand")
-        docs.append(piece.as_doc() if parsed else nlp.rough_sentences(doc, a, b))
+        docs.append(nlp.run_doc(doc, a, b) if parsed else nlp.sentences_only(text[a:b]))
     return units, docs
 
 
