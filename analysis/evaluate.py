@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import statements
+from analysis import nlp, statements
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "quotes-polnear-dev"
 _TOKEN = re.compile(r"\w+")

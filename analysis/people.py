@@ -27,13 +27,18 @@ def _subject_people(paras, docs) -> list[tuple[int, str]]:
     return events
 
 
-def _people_named(units, docs) -> list[tuple[int, str]]:
+THING = "\x00institution"  # the title slot of a named state or institution (not a person)
+
+
+def _people_named(units, docs) -> list[tuple[int, str, str]]:
     """Every person the text names, in reading order (Parley's own people and spaCy's PERSON entities)."""
     out = []
     for (offset, _), doc in zip(units, docs):
         matches = registry().find(doc.text)
         known = [(offset + m.start, m.text, "") for m in matches if m.rank == 0]
         out += known
+        # states and institutions named anywhere: what a "they" with no speaker before it may refer to
+        out += [(offset + m.start, m.text, THING) for m in matches if m.rank != 0]
         if not doc.has_annotation("ENT_IOB"):
             out += [(offset + a, name, title) for a, name, title in _titled_names(doc.text, matches)]
         if doc.has_annotation("ENT_IOB"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis import cues as cue_words
+from analysis.people import THING
 from analysis.parties import UNKNOWN, Person, Registry, registry
 
 
@@ -58,6 +59,7 @@ class SpeakerBook:
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
     seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
     group: list[Speaker] = field(default_factory=list)  # the last people named together ("A and B met …")
+    things: list[Speaker] = field(default_factory=list)  # states and institutions named, speakers or not
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
@@ -70,6 +72,9 @@ class SpeakerBook:
     def mentioned(self, name: str, context: str = "") -> None:
         """A person named anywhere (not only as a subject): one of those "the parties" or "both leaders" may
         be. `context` is the title before the name ("President of Latvia"): their party and role."""
+        if context == THING:
+            self._thing(name)
+            return
         self.saw_person(name)
         words = clean(name).split()
         if self.reg.state(name) or (len(words) < 2 and self.reg.person(name) is None):
@@ -112,6 +117,8 @@ class SpeakerBook:
             self.named.append(speaker)
             if speaker.person:
                 self.seen.append(speaker)
+            else:
+                self.things.append(speaker)
         return [speaker]
 
     def _joint(self, mention: str) -> list[Speaker]:
@@ -156,7 +163,8 @@ class SpeakerBook:
             return _from_person(person, mention)
         state = self.reg.state(mention)
         if state:
-            return Speaker(state, mention, state)  # "Kyiv", "the Russian side": the state acting as a whole
+            # "Kyiv", "the Russian side": the state acting as a whole ("Warsaw" is Poland, of the party Other)
+            return Speaker(self.reg.country_of(mention) or state, mention, state)
         earlier = self._by_role(mention)
         if earlier is not None:
             return earlier
@@ -240,10 +248,21 @@ class SpeakerBook:
             return self._named(self.author, mention)
         return Speaker("", mention, UNKNOWN, True, gender)
 
+    def _thing(self, name: str) -> None:
+        """A state or institution named anywhere ("Russian troops", "the Kremlin"): a later "they" may be it."""
+        person = self.reg.person(name, self.published)
+        if person is not None and not person.body:
+            return
+        party = self.reg.party_of(name)
+        if party:
+            canonical = person.name if person else (self.reg.country_of(name) or party)
+            self.things.append(Speaker(canonical, name, party))
+
     def _plural(self, mention: str) -> Speaker:
-        for earlier in reversed(self.named):
-            if not earlier.person:
-                return Speaker(earlier.name, mention, earlier.party)
+        # the state or institution named last, as a speaker or anywhere in the text
+        earlier = self.things[-1] if self.things else None
+        if earlier is not None:
+            return Speaker(earlier.name, mention, earlier.party)
         return Speaker("", mention, UNKNOWN)
 
 
