@@ -60,6 +60,7 @@ class SpeakerBook:
     seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
     group: list[Speaker] = field(default_factory=list)  # the last people named together ("A and B met …")
     things: list[Speaker] = field(default_factory=list)  # states and institutions named, speakers or not
+    _thing_last: bool = False  # whether a state or institution was named after the last person
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
@@ -81,6 +82,7 @@ class SpeakerBook:
             return  # spaCy's PERSON is sometimes a place ("Kiev", "Donbass") or a lone word
         speaker = self._named(name, context + " " + name if context else name, context)
         if speaker.person:
+            self._thing_last = False
             self.seen.append(Speaker(speaker.name, name, speaker.party, True, speaker.gender,
                                      speaker.roles or _title_roles(context, self.reg)))
 
@@ -119,6 +121,7 @@ class SpeakerBook:
                 self.seen.append(speaker)
             else:
                 self.things.append(speaker)
+            self._thing_last = not speaker.person
         return [speaker]
 
     def _joint(self, mention: str) -> list[Speaker]:
@@ -257,11 +260,13 @@ class SpeakerBook:
         if party:
             canonical = person.name if person else (self.reg.country_of(name) or party)
             self.things.append(Speaker(canonical, name, party))
+            self._thing_last = True
 
     def _plural(self, mention: str) -> Speaker:
-        # the state or institution named last, as a speaker or anywhere in the text
+        # the state or institution named last, as a speaker or anywhere in the text, unless people were
+        # named after it (then "they" are people the article did not name as a group)
         earlier = self.things[-1] if self.things else None
-        if earlier is not None:
+        if earlier is not None and self._thing_last:
             return Speaker(earlier.name, mention, earlier.party)
         return Speaker("", mention, UNKNOWN)
 
