@@ -2,7 +2,7 @@
 
 `extract(article)` returns rows of the statements table. The text of each row is exactly
 article["text"][start:end]. Quote marks are found by a scanner that never lets an unclosed quote run
-past its paragraph; speech is found with spaCy's parse (the subject of a cue verb from config/cues.yaml
+past its paragraph; speech is found with spaCy's parse (the subject of a cue verb from config/en/cues.yaml
 is the speaker), by statement nouns ("Kyiv's claim that …") and by a paragraph introduced with "…, he
 added:"; speakers and parties are resolved by analysis.speakers against config/parties.yaml.
 
