@@ -134,7 +134,7 @@ def _pieces(rough: Doc, cuts: list[int]) -> list[tuple[int, int]]:
     for sent in rough.sents:
         start = sent.start
         for token in sent[1:]:
-            if token.idx in cut_at or (token.i > 0 and token.idx + len(token.text) in cut_at and False):
+            if token.idx in cut_at:
                 out.append((rough[start].idx, rough[token.i - 1].idx + len(rough[token.i - 1].text)))
                 start = token.i
         last = sent.end - 1

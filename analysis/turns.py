@@ -7,7 +7,6 @@ import re
 from analysis.candidates import Found
 from analysis.cues import Cues
 from analysis.parties import registry
-from analysis.quotes import paragraphs
 
 
 _LABEL_WORD = re.compile(r"^[A-Z][\w.'\u2019\-]*$")
