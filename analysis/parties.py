@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from analysis import cues as cue_words
+
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "parties.yaml"
 UNKNOWN = "Unknown"
 
@@ -173,12 +175,17 @@ class Registry:
 
 
 def _not_head(match: Match, mention: str) -> bool:
-    """"Russian military bloggers" are not the Russian military: an institution must end the mention."""
-    if not any(p.body for p in match.people):
+    """Whether a title or institution is only part of the mention, not whom it names: "the head of the
+    President's Office" is a person of the office, "the spokesman for the President of Ukraine" is not the
+    President, and "Russian military bloggers" are not the Russian military."""
+    if match.rank == PERSON:
         return False
-    # "the head of the President's Office" is a person of the office, not the office
-    return bool(re.search(r"\w", mention[match.end:].replace("'s", ""))) \
-        or bool(re.search(r"\w\s+(?:of|for|at|in)\s+(?:the\s+)?$", mention[: match.start], re.IGNORECASE))
+    words = cue_words.load()
+    joins = "|".join(sorted(map(re.escape, words.title_prepositions))) or "(?!x)x"
+    articles = "|".join(sorted(map(re.escape, words.determiners))) or "(?!x)x"
+    if re.search(rf"\w\s+(?:{joins})\s+(?:(?:{articles})\s+)?$", mention[: match.start], re.IGNORECASE):
+        return True
+    return any(p.body for p in match.people) and bool(re.search(r"\w", mention[match.end:].replace("'s", "")))
 
 
 def _fold(words: str) -> str:

@@ -347,6 +347,10 @@ def _institution(mention: str) -> str:
 
 def _role_of(mention: str) -> str:
     words = _strip_determiner(clean(mention)).lower()
+    if len(words.split()) > 3:
+        # "the Adviser to the Head of the Office": the role is the head noun before the title goes on
+        joins = "|".join(sorted(map(re.escape, cue_words.load().title_prepositions))) or "(?!x)x"
+        words = re.split(rf"\s+(?:{joins})\s+", words)[0]
     return words if words and len(words.split()) <= 3 else ""
 
 

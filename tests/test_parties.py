@@ -123,3 +123,10 @@ def test_names_come_from_config_only():
     assert reg.party_of("Atlantean troops") == "Atlantis"
     assert reg.person("the Queen of Atlantis").name == "Ana Mar"
     assert reg.party_of("Moscow") is None
+
+
+@pytest.mark.parametrize("mention", ["the spokesman for the President of Ukraine",
+                                     "the Adviser to the Head of the President's Office"])
+def test_a_title_after_another_names_someone_else(mention):
+    # the head of the mention is the spokesman or the adviser, not the President or the head of the office
+    assert registry().person(mention, "2022-05-01") is None
