@@ -128,25 +128,13 @@ def _statement_at(statements: pd.DataFrame | None, position: int) -> tuple[str, 
 
 
 def _parses(text: str, doc) -> list[tuple[int, object]]:
-    """(offset, Doc) pairs covering the text: the pipeline's Doc, else our own parse, in paragraph
-    windows when the text is longer than the parser accepts."""
-    if doc is not None:
-        return [(0, doc)]
-    from analysis.statements import nlp  # the one loaded pipeline, shared with statement extraction
+    """(offset, Doc) pairs covering the text: the pipeline's Doc of the whole article, else our own parse
+    (analysis.nlp parses texts longer than the parser accepts in windows, with article offsets)."""
+    if doc is None:
+        from analysis.nlp import parse  # the one loaded pipeline, shared with statement extraction
 
-    model = nlp()
-    limit = model.max_length
-    if len(text) < limit:
-        return [(0, model(text))]
-    windows, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + limit // 2)
-        if end < len(text):
-            cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else end
-        windows.append((start, end))
-        start = end
-    return [(a, parsed) for (a, _), parsed in zip(windows, model.pipe(text[a:b] for a, b in windows))]
+        doc = parse([text])[0]
+    return [(0, doc)]
 
 
 def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import statements
+from analysis import nlp, statements
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "quotes-polnear-dev"
 _TOKEN = re.compile(r"\w+")
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "dev" / "text").is_dir():
         print(f"No PolNeAR dev data in {args.data}: pass --data pointing at quotes-polnear-dev.", file=sys.stderr)
         return 2
-    statements.nlp()  # load the model before timing
+    nlp.model()  # load the model before timing
     figures = score(args.data, args.limit)
     for name, value in figures.items():
         print(f"{name:>20}: {value:.3f}" if isinstance(value, float) else f"{name:>20}: {value}")

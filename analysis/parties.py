@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
+
+from analysis import cues as cue_words
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "parties.yaml"
 UNKNOWN = "Unknown"
@@ -30,6 +32,7 @@ class Person:
     gender: str = ""  # "f", "m" or unknown
     start: str = ""  # YYYY-MM the titles were first held, empty when always
     end: str = ""
+    body: bool = False  # an institution speaking as one (a ministry, an army, a newspaper), not a person
 
     def holds_titles_on(self, when: str) -> bool:
         """Whether this person held their titles in the month of `when` (ISO date); True when unknown."""
@@ -49,6 +52,15 @@ class Match:
     people: tuple[Person, ...] = ()  # who the words may name (several for a title held in turn)
 
 
+@dataclass(frozen=True)
+class Host:
+    """Who speaks for a website in a period: on the President's own site, "I" and "the President" are them."""
+    site: str
+    person: Person
+    start: str = ""
+    end: str = ""
+
+
 @dataclass
 class Registry:
     parties: list[str]
@@ -57,6 +69,16 @@ class Registry:
     _exact: re.Pattern = field(repr=False)
     _folded: re.Pattern = field(repr=False)
     _blocked: re.Pattern | None = field(repr=False)
+    hosts: tuple[Host, ...] = ()
+    state_words: frozenset[str] = frozenset()
+    joint_words: frozenset[str] = frozenset()
+    leader_titles: frozenset[str] = frozenset()
+    countries: dict[str, str] = field(default_factory=dict)  # folded alias → country, for states of Other
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Every role noun a configured person holds ("president", "adviser", "foreign minister")."""
+        return frozenset(r for p in self.people.values() for r in p.roles)
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
@@ -105,18 +127,65 @@ class Registry:
         if best is None or not best.people:
             return None
         holders = [p for p in best.people if best.rank == PERSON or p.holds_titles_on(when)]
-        return holders[0] if len(holders) == 1 else None
+        return holders[0] if len(holders) == 1 and not _not_head(best, mention) else None
 
     def title_holders(self, mention: str) -> tuple[Person, ...]:
         """Everyone a title in the mention may name, whatever the date (for resolving against the article)."""
         best = self._head(mention)
-        return best.people if best else ()
+        return best.people if best and not _not_head(best, mention) else ()
+
+    def host(self, address: str, when: str = "") -> Person | None:
+        """The person who speaks for the site of `address` (a URL or a source such as "kremlin.ru") on `when`."""
+        site = re.sub(r"^[a-z]+://", "", (address or "").strip().lower()).split("/")[0]
+        if not site:
+            return None
+        month = (when or "")[:7]
+        dated = bool(re.fullmatch(r"\d{4}-\d{2}", month))
+        for host in self.hosts:
+            if site != host.site and not site.endswith("." + host.site):
+                continue
+            if not dated or ((not host.start or host.start <= month) and (not host.end or month < host.end)):
+                return host.person
+        return None
+
+    def state(self, mention: str) -> str | None:
+        """The party when the mention names the state acting as a whole ("Kyiv", "the Ukrainians", "the
+        Russian government"): nothing in it but the party's own name and words such as government or side."""
+        words = mention.replace("\u2019", "'").lower()
+        matches = self.find(mention)
+        if len(matches) != 1 or matches[0].rank != NAME:
+            return None
+        rest = re.findall(r"[\w-]+", words[: matches[0].start] + " " + words[matches[0].end :])
+        rest = [w for w in rest if w not in ("the", "s")]
+        return matches[0].party if all(w in self.state_words for w in rest) else None
+
+    def country_of(self, mention: str) -> str:
+        """The state a mention names ("the Polish leader" → Poland; "Ukrainian forces" → Ukraine), else "".
+        Finer than the party: Poland and Latvia are both Other, and "the Latvian leader" is not the Pole."""
+        best = self._head(mention)
+        if best is None:
+            return ""
+        return self.countries.get(_fold(best.text), best.party)
 
     def _head(self, mention: str) -> Match | None:
         matches = self.find(mention)
         if not matches:
             return None
         return min(matches, key=lambda m: (m.rank, -m.start))
+
+
+def _not_head(match: Match, mention: str) -> bool:
+    """Whether a title or institution is only part of the mention, not whom it names: "the head of the
+    President's Office" is a person of the office, "the spokesman for the President of Ukraine" is not the
+    President, and "Russian military bloggers" are not the Russian military."""
+    if match.rank == PERSON:
+        return False
+    words = cue_words.load()
+    joins = "|".join(sorted(map(re.escape, words.title_prepositions))) or "(?!x)x"
+    articles = "|".join(sorted(map(re.escape, words.determiners))) or "(?!x)x"
+    if re.search(rf"\w\s+(?:{joins})\s+(?:(?:{articles})\s+)?$", mention[: match.start], re.IGNORECASE):
+        return True
+    return any(p.body for p in match.people) and bool(re.search(r"\w", mention[match.end:].replace("'s", "")))
 
 
 def _fold(words: str) -> str:
@@ -144,6 +213,7 @@ def _month(value) -> str:
 def build(config: dict) -> Registry:
     """A registry from the parsed YAML (see config/parties.yaml for the layout)."""
     entries: dict[str, list[tuple[int, str, tuple[Person, ...]]]] = {}
+    countries: dict[str, str] = {}
     exact: list[str] = []
     folded: list[str] = []
     people: dict[str, Person] = {}
@@ -173,6 +243,10 @@ def build(config: dict) -> Registry:
             add(str(name), NAME, party)
         for office in spec.get("offices") or []:
             add(str(office), OFFICE, party)
+        for country, others in (spec.get("countries") or {}).items():
+            for alias in (country, *(others or [])):
+                add(str(alias), NAME, party)
+                countries[_fold(str(alias))] = str(country)
         for name, info in (spec.get("people") or {}).items():
             info = info or {}
             person = Person(
@@ -190,6 +264,22 @@ def build(config: dict) -> Registry:
                 add(variant, PERSON, party, (person,))
             for title in person.titles:
                 add(title, TITLE, party, (person,))
+    for party, spec in (config.get("parties") or {}).items():
+        for name, info in ((spec or {}).get("bodies") or {}).items():
+            # An institution: its own canonical name, found under any of its variants (case-folded, like a title).
+            variants = info if isinstance(info, list) else (info or {}).get("variants") or []
+            body = Person(name=str(name), party=party, variants=tuple(str(v) for v in variants), body=True)
+            people.setdefault(body.name, body)
+            for variant in (body.name, *body.variants):
+                add(variant, TITLE, party, (body,))
+    hosts = []
+    for site, holders in (config.get("sites") or {}).items():
+        for holder in holders or []:
+            person = people.get(str(holder.get("person")))
+            if person is None:
+                raise ValueError(f"config/parties.yaml: site {site!r} names {holder.get('person')!r}, "
+                                 "who is not among the people of any party")
+            hosts.append(Host(str(site).lower(), person, _month(holder.get("from")), _month(holder.get("to"))))
     blocked = [str(b) for b in config.get("not_parties") or []]
     return Registry(
         parties=parties,
@@ -198,6 +288,11 @@ def build(config: dict) -> Registry:
         _exact=_pattern(exact, 0),
         _folded=_pattern(folded, re.IGNORECASE),
         _blocked=_pattern(blocked, re.IGNORECASE) if blocked else None,
+        hosts=tuple(hosts),
+        state_words=frozenset(str(w).lower() for w in config.get("state_words") or []),
+        joint_words=frozenset(str(w).lower() for w in config.get("joint_words") or []),
+        leader_titles=frozenset(str(w).lower() for w in config.get("leader_titles") or []),
+        countries=countries,
     )
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis import claims, statements
+from analysis import claims, nlp, statements
 from analysis.store import Store
 from analysis.tables import conform, empty
 
@@ -22,7 +22,9 @@ CODE_DIR = Path(__file__).resolve().parent
 CONFIG_DIR = CODE_DIR.parent / "config"
 # What extraction depends on: changing any of these re-analyses stored articles. Chart colours, the
 # evaluator or the store do not.
-EXTRACTION_CODE = ("articles.py", "statements.py", "speakers.py", "parties.py", "claims.py", "places.py", "pipeline.py")
+EXTRACTION_CODE = ("articles.py", "statements.py", "speakers.py", "parties.py", "claims.py", "places.py", "pipeline.py",
+                   "nlp.py", "cues.py", "quotes.py", "turns.py", "attribution.py", "reported.py", "people.py",
+                   "candidates.py")
 DISPLAY_ONLY_CONFIG = ("colors.yaml", "oblasts.geojson", "loading.yaml")
 
 Progress = Callable[[float, str], None]
@@ -65,7 +67,7 @@ class BatchResult:
 def pipeline_version() -> str:
     """A hash of the extraction code and every config file: changing either re-analyses stored articles."""
     code = [CODE_DIR / name for name in EXTRACTION_CODE]
-    config = [p for p in CONFIG_DIR.glob("*") if p.name not in DISPLAY_ONLY_CONFIG]
+    config = [p for p in CONFIG_DIR.rglob("*") if p.name not in DISPLAY_ONLY_CONFIG]  # (and config/<language>/)
     files = tuple(sorted(p for p in code + config if p.is_file()))
     # Asked on every dashboard rerun: hash the files again only when one of them has changed.
     return _hash_files(files, tuple(p.stat().st_mtime_ns for p in files))
@@ -209,11 +211,19 @@ def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Statements and claims of each article (no models), as contract tables."""
     found_statements, found_claims = [], []
     # Extractors see plain strings: a missing title or author is "", never pd.NA.
-    for article in articles.astype(object).fillna("").to_dict("records"):
+    records = articles.astype(object).fillna("").to_dict("records")
+    # One parse per article, in one pipe over the batch, shared by statements and claims.
+    try:
+        docs = nlp.parse([str(article["text"]) for article in records])
+    except Exception:  # parse one by one below, so that the error names its article
+        docs = [None] * len(records)
+    for article, doc in zip(records, docs):
         try:
-            said = statements.extract(article)
+            if doc is None:
+                doc = nlp.parse([str(article["text"])])[0]
+            said = statements.extract(article, doc=doc)
             found_statements.append(said)
-            found_claims.append(claims.extract(article, said))
+            found_claims.append(claims.extract(article, said, doc=doc))
         except Exception as error:  # name the article; the batch is not written
             raise AnalysisError(
                 f"Could not analyse article {article.get('title') or article['article_id']!r} "

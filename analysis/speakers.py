@@ -8,14 +8,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from analysis import cues as cue_words
+from analysis.people import THING
 from analysis.parties import UNKNOWN, Person, Registry, registry
 
-_MALE = {"he", "him", "his", "himself"}
-_FEMALE = {"she", "her", "hers", "herself"}
-_PLURAL = {"they", "them", "their", "we"}
-_FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
-_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+
+
+def _pronouns(kind: str) -> frozenset[str]:
+    """Pronouns of a kind (male, female, plural, first_person, group) from config/<language>/cues.yaml."""
+    return cue_words.load().pronouns.get(kind, frozenset())
+
+
+@lru_cache(maxsize=4)
+def _leading(words: frozenset[str]) -> re.Pattern:
+    return re.compile(rf"^(?:{'|'.join(sorted(map(re.escape, words))) or '(?!x)x'})\s+", re.IGNORECASE)
+
+
+def _strip_determiner(text: str) -> str:
+    return _leading(cue_words.load().determiners).sub("", text)
+
+
+def _definite(text: str) -> bool:
+    return bool(_leading(cue_words.load().definite).match(text))
+
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
 
@@ -27,6 +44,7 @@ class Speaker:
     person: bool = False  # a person (for pronouns), not an institution or a country
     gender: str = ""
     roles: tuple[str, ...] = ()
+    country: str = ""  # the state a person Parley does not know was introduced with ("President of Latvia …")
 
 
 @dataclass
@@ -35,8 +53,14 @@ class SpeakerBook:
 
     published: str = ""
     author: str = ""
+    host: str = ""  # who speaks for the site the article comes from (the President on their own site)
+    home: str = ""  # the party of that site: people it names without any side are most likely its own
     reg: Registry = field(default_factory=registry)
     named: list[Speaker] = field(default_factory=list)  # resolved named speakers, latest last
+    seen: list[Speaker] = field(default_factory=list)  # people the article names anywhere, latest last
+    group: list[Speaker] = field(default_factory=list)  # the last people named together ("A and B met …")
+    things: list[Speaker] = field(default_factory=list)  # states and institutions named, speakers or not
+    _thing_last: bool = False  # whether a state or institution was named after the last person
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
@@ -45,6 +69,22 @@ class SpeakerBook:
         if len(words) >= 2 and all(w[:1].isupper() for w in words):
             full = " ".join(words)
             self.full_names.setdefault(words[-1], full)
+
+    def mentioned(self, name: str, context: str = "") -> None:
+        """A person named anywhere (not only as a subject): one of those "the parties" or "both leaders" may
+        be. `context` is the title before the name ("President of Latvia"): their party and role."""
+        if context == THING:
+            self._thing(name)
+            return
+        self.saw_person(name)
+        words = clean(name).split()
+        if self.reg.state(name) or (len(words) < 2 and self.reg.person(name) is None):
+            return  # spaCy's PERSON is sometimes a place ("Kiev", "Donbass") or a lone word
+        speaker = self._named(name, context + " " + name if context else name, context)
+        if speaker.person:
+            self._thing_last = False
+            self.seen.append(Speaker(speaker.name, name, speaker.party, True, speaker.gender,
+                                     speaker.roles or _title_roles(context, self.reg)))
 
     # -- resolution -----------------------------------------------------------------------------------
     def resolve(self, mention: str, context: str = "", persons: list[str] | None = None) -> list[Speaker]:
@@ -57,19 +97,57 @@ class SpeakerBook:
         mention = clean(mention)
         if not mention:
             return []
+        joint = self._joint(mention)
+        if joint:
+            return joint
+        if mention.lower() in _pronouns("group") and len(self.group) > 1 and self.named and self.named[-1] in self.group:
+            return [_again(s, mention) for s in self.group]  # "Blinken and Austin met … They stressed …"
         parts = split_coordination(mention)
         if len(parts) > 1 and not any(" and " in m.text for m in self.reg.find(mention)):
             out: dict[str, Speaker] = {}
             for part in parts:
                 for speaker in self.resolve(part):
-                    out.setdefault(speaker.party, speaker)
+                    # one speaker per person, or per party for states and institutions
+                    out.setdefault(speaker.name if speaker.person else speaker.party, speaker)
             known = [s for s in out.values() if s.party != UNKNOWN]
             if known:
+                people = [s for s in known if s.person]
+                self.group = people if len(people) > 1 else []
                 return known
         speaker = self._resolve_one(mention, context, persons or [])
         if speaker.name and (speaker.person or speaker.party != UNKNOWN):
             self.named.append(speaker)
+            if speaker.person:
+                self.seen.append(speaker)
+            else:
+                self.things.append(speaker)
+            self._thing_last = not speaker.person
         return [speaker]
+
+    def _joint(self, mention: str) -> list[Speaker]:
+        """"The parties", "both leaders", "the Presidents of Russia and Turkey": everyone the article has
+        just named on each side, one speaker each (the readout of a call speaks for both callers)."""
+        words = _strip_determiner(mention.lower())
+        head = re.split(r"\s+of\s+", words)[0].split()
+        if not head or not (head[-1] in self.reg.joint_words or head[0] in self.reg.joint_words):
+            return []
+        named = self.reg.parties_in(mention)
+        people = [s for s in reversed(self.seen) if s.person]
+        out: list[Speaker] = []
+        if named and head[-1] not in self.reg.joint_words:
+            return []  # "both Russia and Ukraine": the states themselves, as any coordination
+        if named:
+            for party in named:
+                person = next((s for s in people if s.party == party), None)
+                out.append(_again(person, mention) if person else Speaker(party, mention, party))
+            return out if len(out) > 1 else []
+        for person in people:
+            if all(person.name != o.name for o in out) and (not out or person.party != out[0].party):
+                out.append(_again(person, mention))
+            if len(out) == 2:
+                order = [s.name for s in self.seen]
+                return sorted(out, key=lambda s: order.index(s.name))  # in the order the article named them
+        return []
 
     def _resolve_one(self, mention: str, context: str, persons: list[str]) -> Speaker:
         if mention.isupper() and len(mention) > 3:
@@ -77,15 +155,22 @@ class SpeakerBook:
             mention = " ".join(w.capitalize() if w.isalpha() else w.title() for w in mention.split())
             persons = [" ".join(w.capitalize() for w in p.split()) for p in persons]
         lowered = mention.lower()
-        if lowered in _MALE | _FEMALE:
-            return self._pronoun(mention, "m" if lowered in _MALE else "f")
-        if lowered in _FIRST_PERSON and self.author:
-            return self._named(self.author, mention)
-        if lowered in _PLURAL:
+        if lowered in _pronouns("male") | _pronouns("female"):
+            return self._pronoun(mention, "m" if lowered in _pronouns("male") else "f")
+        if lowered in _pronouns("first_person") and (self.author or self.host):
+            return self._named(self.author or self.host, mention)
+        if lowered in _pronouns("plural"):
             return self._plural(mention)
         person = self.reg.person(mention, self.published)
         if person:
             return _from_person(person, mention)
+        state = self.reg.state(mention)
+        if state:
+            # "Kyiv", "the Russian side": the state acting as a whole ("Warsaw" is Poland, of the party Other)
+            return Speaker(self.reg.country_of(mention) or state, mention, state)
+        earlier = self._by_role(mention)
+        if earlier is not None:
+            return earlier
         holders = self.reg.title_holders(mention)
         if holders:
             # A title held in turn ("Ukrainian Foreign Minister"): whoever of them the article named.
@@ -93,26 +178,48 @@ class SpeakerBook:
                 if any(h.name == earlier.name for h in holders):
                     return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
         if persons:
-            return self._named(persons[0], mention, context)
+            return self._named(_full_name(persons[0], mention), mention, context)
+        trailing = _trailing_name(mention, self.reg)
+        if trailing:
+            return self._named(trailing, mention, context)  # "President of the Republic of Latvia Egils Levits"
         party = self.reg.party_of(mention)
         if party:
             name = _institution(mention)
             return Speaker(party if _institution(party).lower() == name.lower() else name, mention, party)
-        role = _role_of(mention)
-        if role:
-            for earlier in reversed(self.named):
-                if earlier.person and any(role == r or role.endswith(" " + r) or r.endswith(role) for r in earlier.roles):
-                    return Speaker(earlier.name, mention, earlier.party, True, earlier.gender, earlier.roles)
         if _looks_like_name(mention):
             return self._named(mention, mention, context)
         party = self.reg.party_of(context) if context else None
         return Speaker("", mention, party or UNKNOWN)
 
     def start_with_author(self) -> None:
-        """A document by its speaker: "the President" or "I" in it may be the author."""
-        if self.author:
-            speaker = self._named(self.author, self.author)
+        """A document by its speaker, or on its speaker's own site: "the President" or "I" may be them."""
+        self.author = re.sub(r"\s*\([^()]*\)?\s*$", "", self.author).strip()  # "G7 leaders (joint statement)"
+        if self.author or self.host:
+            speaker = self._named(self.author or self.host, self.author or self.host)
             self.named.append(speaker)
+
+    def _by_role(self, mention: str) -> Speaker | None:
+        """"The President", "the Adviser", "the Polish leader": the last person named before who holds that
+        role (and belongs to the party the mention names, if it names one)."""
+        if not _definite(clean(mention)):
+            return None  # "a spokesman" is someone new; "the spokesman" was named before
+        role = _role_of(mention)
+        if not role:
+            return None
+        party = self.reg.party_of(mention)
+        country = self.reg.country_of(mention)
+        bare = " ".join(w for w in role.split() if self.reg.party_of(w) is None)
+        if country:
+            # "the President of the Republic of Poland": with the country to tell them apart, the head noun will do
+            bare = re.split(r"\s+(?:of|for)\s+", bare)[0].strip()
+        for earlier in [*reversed(self.named), *reversed(self.seen)]:
+            if not earlier.person or (party and earlier.party != party):
+                continue
+            if country and earlier.country and earlier.country != country:
+                continue
+            if any(_same_role(role, r) or (bare and _same_role(bare, r)) for r in earlier.roles):
+                return _again(earlier, mention)
+        return None
 
     def _named(self, name: str, mention: str, context: str = "") -> Speaker:
         name = clean(name)
@@ -126,10 +233,15 @@ class SpeakerBook:
             return _from_person(person, mention)
         # A person Parley does not know: their party may show in the apposition ("a Ukrainian soldier").
         party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None)
-        earlier = next((s for s in reversed(self.named) if s.name == name), None)
+        earlier = next((s for s in [*reversed(self.named), *reversed(self.seen)] if s.name == name), None)
         if earlier and not party:
             party = earlier.party
-        return Speaker(name, mention, party or UNKNOWN, True, earlier.gender if earlier else "")
+        title = re.sub(re.escape(name) + r"\W*$", "", clean(mention)) if mention != name else ""
+        roles = _title_roles(title, self.reg) or (earlier.roles if earlier else ())
+        country = self.reg.country_of(mention) or (self.reg.country_of(context) if context else "") \
+            or (earlier.country if earlier else "")
+        return Speaker(name, mention, party or self.home or UNKNOWN, True, earlier.gender if earlier else "", roles,
+                       country)
 
     def _pronoun(self, mention: str, gender: str) -> Speaker:
         for earlier in reversed(self.named):
@@ -139,15 +251,78 @@ class SpeakerBook:
             return self._named(self.author, mention)
         return Speaker("", mention, UNKNOWN, True, gender)
 
+    def _thing(self, name: str) -> None:
+        """A state or institution named anywhere ("Russian troops", "the Kremlin"): a later "they" may be it."""
+        person = self.reg.person(name, self.published)
+        if person is not None and not person.body:
+            return
+        party = self.reg.party_of(name)
+        if party:
+            canonical = person.name if person else (self.reg.country_of(name) or party)
+            self.things.append(Speaker(canonical, name, party))
+            self._thing_last = True
+
     def _plural(self, mention: str) -> Speaker:
-        for earlier in reversed(self.named):
-            if not earlier.person:
-                return Speaker(earlier.name, mention, earlier.party)
+        # the state or institution named last, as a speaker or anywhere in the text, unless people were
+        # named after it (then "they" are people the article did not name as a group)
+        earlier = self.things[-1] if self.things else None
+        if earlier is not None and self._thing_last:
+            return Speaker(earlier.name, mention, earlier.party)
         return Speaker("", mention, UNKNOWN)
 
 
 def _from_person(person: Person, mention: str) -> Speaker:
-    return Speaker(person.name, mention, person.party, True, person.gender, person.roles)
+    return Speaker(person.name, mention, person.party, not person.body, person.gender, person.roles)
+
+
+def _title_roles(title: str, reg: Registry) -> tuple[str, ...]:
+    """The roles a title gives a person Parley does not know ("President of the Republic of Latvia" →
+    that title, "president", and "leader" for a head of state or government), so that "the President of
+    the Republic of Latvia" or "the Latvian leader" later finds them."""
+    title = _strip_determiner(clean(title)).lower().strip(" ,")
+    if not title or len(title.split()) > 10:
+        return ()
+    roles = [title] + [r for r in sorted(reg.roles) if re.search(rf"\b{re.escape(r)}\b", title)]
+    if any(re.search(rf"\b{re.escape(r)}\b", title) for r in reg.leader_titles):
+        roles.append("leader")
+    return tuple(dict.fromkeys(roles))
+
+
+def _again(earlier: Speaker, mention: str) -> Speaker:
+    """A speaker named before, referred to again by `mention`."""
+    return Speaker(earlier.name, mention, earlier.party, earlier.person, earlier.gender, earlier.roles,
+                   earlier.country)
+
+
+def _full_name(found: str, mention: str) -> str:
+    """spaCy's PERSON can be the surname alone ("Karis") inside "President … Alar Karis": take the name whole."""
+    found = clean(found)
+    match = re.search(rf"((?:[A-Z][\w'\u2019.-]*\s+){{1,2}}){re.escape(found)}\b", mention)
+    if len(found.split()) == 1 and match:
+        words = match.group(0).split()
+        while len(words) > 2:
+            words = words[1:]
+        if all(w[:1].isupper() for w in words) and not any(w.lower() in cue_words.load().name_particles for w in words):
+            return " ".join(words)
+    return found
+
+
+def _trailing_name(mention: str, reg: Registry) -> str:
+    """The name after a title ("President of the Republic of Latvia Egils Levits" → "Egils Levits"): the
+    capitalised words that end the mention, after the last word that names a state or institution."""
+    words = clean(mention).split()
+    taken: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper() or reg.party_of(word) or word.lower() in cue_words.load().name_particles:
+            break
+        taken.insert(0, word)
+    if 2 <= len(taken) <= 3 and len(taken) < len(words):
+        return " ".join(taken)
+    return ""
+
+
+def _same_role(role: str, held: str) -> bool:
+    return role == held or role.endswith(" " + held) or held.endswith(role)
 
 
 def clean(mention: str) -> str:
@@ -167,11 +342,15 @@ def split_coordination(mention: str) -> list[str]:
 
 def _institution(mention: str) -> str:
     """How an institution or country is named as a speaker: without its article ("the Kremlin" → "Kremlin")."""
-    return _DETERMINERS.sub("", clean(mention))
+    return _strip_determiner(clean(mention))
 
 
 def _role_of(mention: str) -> str:
-    words = _DETERMINERS.sub("", clean(mention)).lower()
+    words = _strip_determiner(clean(mention)).lower()
+    if len(words.split()) > 3:
+        # "the Adviser to the Head of the Office": the role is the head noun before the title goes on
+        joins = "|".join(sorted(map(re.escape, cue_words.load().title_prepositions))) or "(?!x)x"
+        words = re.split(rf"\s+(?:{joins})\s+", words)[0]
     return words if words and len(words.split()) <= 3 else ""
 
 

@@ -33,10 +33,10 @@ def test_a_failing_article_is_named_and_the_rest_of_its_batch_written(store, mon
     worse = load_file("worse.txt", b"Another broken one\nThis one makes the extractor fail too.").articles
     real = pipeline.statements.extract
 
-    def flaky(article):
+    def flaky(article, doc=None):
         if "extractor fail" in article["text"]:
             raise ValueError("boom")
-        return real(article)
+        return real(article, doc=doc)
 
     monkeypatch.setattr(pipeline.statements, "extract", flaky)
     summary = pipeline.analyse(pd.concat([bad, good, worse]), store, use_models=False)

@@ -1,0 +1,108 @@
+"""What marks a statement in a language: cue verbs (as lemmas), statement nouns, turn labels and the rest of
+config/<language>/cues.yaml, loaded once and re-read when the file changes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+# One folder of patterns per language: a second language is a new folder, not new code.
+CONFIG = Path(__file__).resolve().parent.parent / "config" / "en" / "cues.yaml"
+
+@dataclass(frozen=True)
+class Cues:
+    lemmas: frozenset[str]
+    forms: frozenset[str]  # inflected forms, for the cheap "He said "..."" check before a quote
+    according: tuple[tuple[str, ...], ...]
+    question_labels: frozenset[str]
+    answer_labels: frozenset[str]
+    not_speakers: frozenset[str]
+    scare_max_words: int
+    min_reported_words: int
+    argument_preps: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
+    adjunct_preps: frozenset[str] = frozenset()
+    occasions: frozenset[str] = frozenset()
+    audiences: frozenset[str] = frozenset()
+    addressee_verbs: frozenset[str] = frozenset()  # "told reporters that …": the object is who was told
+    relative_pronouns: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()  # lower-case words inside names and titles ("of", "von")
+    determiners: frozenset[str] = frozenset()
+    definite: frozenset[str] = frozenset()  # "the President": someone named before
+    title_prepositions: frozenset[str] = frozenset()  # "the Adviser to the Head of …": still the title
+    partitive: frozenset[str] = frozenset()  # "many of the soldiers": part of a group speaks
+    demonstratives: frozenset[str] = frozenset()  # "This was stated by …": what the sentence before said
+    pronouns: dict = field(default_factory=dict)  # male, female, plural, first_person, group
+
+
+def load(path: Path = CONFIG) -> Cues:
+    """The cues of config/en/cues.yaml, re-read when the file changes (an analyst edits it while the app runs)."""
+    return _load_cues(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=2)
+def _load_cues(path: str, mtime: float) -> Cues:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{path}: cannot read the cue words ({error}); fix or restore the file") from error
+    lemmas = {str(v).lower() for family in (raw.get("verbs") or {}).values() for v in family or []}
+    nouns = {str(v).lower() for v in raw.get("nouns") or []}
+    labels = raw.get("turn_labels") or {}
+    words = raw.get("words") or {}
+    return Cues(
+        lemmas=frozenset(lemmas),
+        forms=frozenset(inflections(lemmas, "verb") | inflections(nouns, "noun")),
+        according=tuple(tuple(str(p).lower().split()) for p in raw.get("according_to") or []),
+        question_labels=frozenset(str(x) for x in labels.get("question") or []),
+        answer_labels=frozenset(str(x) for x in labels.get("answer") or []),
+        not_speakers=frozenset(str(x).lower() for x in raw.get("not_speakers") or []),
+        scare_max_words=int(raw.get("scare_quote_max_words", 3)),
+        min_reported_words=int(raw.get("min_reported_words", 3)),
+        argument_preps=frozenset(str(x).lower() for x in raw.get("argument_prepositions") or []),
+        nouns=frozenset(nouns),
+        adjunct_preps=frozenset(str(x).lower() for x in raw.get("adjunct_prepositions") or []),
+        occasions=frozenset(str(x).lower() for x in raw.get("occasions") or []),
+        audiences=frozenset(str(x).lower() for x in raw.get("audiences") or []),
+        addressee_verbs=frozenset(str(x).lower() for x in raw.get("addressee_verbs") or []),
+        relative_pronouns=frozenset(str(x).lower() for x in words.get("relative_pronouns") or []),
+        name_particles=frozenset(str(x).lower() for x in words.get("name_particles") or []),
+        determiners=frozenset(str(x).lower() for x in words.get("determiners") or []),
+        definite=frozenset(str(x).lower() for x in words.get("definite") or []),
+        title_prepositions=frozenset(str(x).lower() for x in words.get("title_prepositions") or []),
+        partitive=frozenset(str(x).lower() for x in words.get("partitive") or []),
+        demonstratives=frozenset(str(x).lower() for x in words.get("demonstratives") or []),
+        pronouns={k: frozenset(str(x).lower() for x in v or []) for k, v in (raw.get("pronouns") or {}).items()},
+    )
+
+
+def inflections(lemmas: set[str], pos: str) -> set[str]:
+    """Every form the language model would read back as one of `lemmas` (its own tables: the suffix rules
+    run backwards, and the irregular forms it lists, so "spoke", "found", "admitted" and "dubbed" are
+    forms of speak, find, admit and dub without a list of them here)."""
+    from analysis.nlp import lemma_tables  # the model's tables; loaded with the model, once
+
+    rules, exceptions = lemma_tables(pos)
+    forms = set(lemmas)
+    for lemma in lemmas:
+        for suffix, replacement in rules:
+            if lemma.endswith(replacement):
+                forms.add(lemma[: len(lemma) - len(replacement)] + suffix)
+    forms |= {form for form, bases in exceptions.items() if set(bases) & lemmas}
+    return forms
+
+
+@lru_cache(maxsize=2)
+def speech_marks(forms: frozenset[str]) -> re.Pattern:
+    words = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+    return re.compile(
+        rf"[\"\u201c\u201d\u201e\u00ab\u00bb]|(?<!\w)['\u2018]\w|\w['\u2019](?![\w])(?<!s')"
+        rf"|\b(?:{words}|according)\b",
+        re.IGNORECASE,
+    )

@@ -1,0 +1,89 @@
+"""The people a text names, in reading order: who acts as a subject (what "he" refers to next) and everyone
+named anywhere with the title printed before them (what "the parties" or "the Latvian leader" refer to).
+"""
+from __future__ import annotations
+
+import re
+
+from analysis import cues as cue_words
+from analysis.parties import registry
+
+
+def _subject_people(paras, docs) -> list[tuple[int, str]]:
+    """Named people acting as subjects, in reading order: what "he" or "the President" may refer to."""
+    events = []
+    for (offset, _), doc in zip(paras, docs):
+        if not doc.has_annotation("DEP"):
+            events += [(offset + m.start, m.text) for m in registry().find(doc.text) if m.rank == 0]
+            continue
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass", "appos", "compound"):
+                end = ent.end
+                while end < len(doc) and doc[end].pos_ == "PROPN":  # "Ursula von der | Leyen"
+                    end += 1
+                others = [e.text for e in doc.ents if e.label_ == "PERSON" and e.root in ent.root.conjuncts]
+                # people acting together ("Blinken and Austin met …"): what a later "they" refers to
+                events.append((ent.start_char + offset, " and ".join([doc[ent.start : end].text, *others])))
+    return events
+
+
+THING = "\x00institution"  # the title slot of a named state or institution (not a person)
+
+
+def _people_named(units, docs) -> list[tuple[int, str, str]]:
+    """Every person the text names, in reading order (Parley's own people and spaCy's PERSON entities)."""
+    out = []
+    for (offset, _), doc in zip(units, docs):
+        matches = registry().find(doc.text)
+        known = [(offset + m.start, m.text, "") for m in matches if m.rank == 0]
+        out += known
+        # states and institutions named anywhere: what a "they" with no speaker before it may refer to
+        out += [(offset + m.start, m.text, THING) for m in matches if m.rank != 0]
+        if not doc.has_annotation("ENT_IOB"):
+            out += [(offset + a, name, title) for a, name, title in _titled_names(doc.text, matches)]
+        if doc.has_annotation("ENT_IOB"):
+            out += [(offset + e.start_char, e.text, _title_before(e)) for e in doc.ents if e.label_ == "PERSON"
+                    and not any(k[0] == offset + e.start_char for k in known)]
+    return sorted(out)
+
+
+_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)")
+
+
+def _titled_names(text: str, matches) -> list[tuple[int, str, str]]:
+    """In text left unparsed, "President of the Republic of Latvia Egils Levits": a name printed right after
+    a title that names a state (the usual form of official readouts), with that title."""
+    out = []
+    particles = cue_words.load().name_particles
+    for m in matches:
+        if m.rank == 0:
+            continue
+        after = _NAME_AFTER.match(text, m.end)
+        if after is None or registry().find(after.group(1)):
+            continue
+        start = max(text.rfind(".", 0, m.start), text.rfind(",", 0, m.start), text.rfind("\n", 0, m.start)) + 1
+        title: list[str] = []
+        for word in reversed(text[start:m.end].split()[-10:]):
+            if not (word[:1].isupper() or word in particles):
+                break
+            title.insert(0, word)
+        while title and not title[0][:1].isupper():
+            title.pop(0)
+        if title:
+            out.append((after.start(1), after.group(1), " ".join(title)))
+    return out
+
+
+def _title_before(ent) -> str:
+    """The title printed before a name ("President of the Republic of Latvia | Egils Levits")."""
+    doc = ent.doc
+    particles = cue_words.load().name_particles
+    i = ent.start
+    while i > ent.sent.start and ent.start - i < 10:
+        t = doc[i - 1]
+        if not (t.is_title or t.lower_ in particles or t.pos_ == "PROPN") or t.is_punct:
+            break
+        i -= 1
+    while i < ent.start and doc[i].lower_ in particles:
+        i += 1
+    return doc[i : ent.start].text

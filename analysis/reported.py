@@ -1,0 +1,367 @@
+"""Reported speech: where the clause or object a cue verb reports begins and ends, corrected where the small
+parser goes wrong in news copy; and statement nouns ("Kyiv's claim that …").
+"""
+from __future__ import annotations
+
+from analysis.attribution import _SUBJECT_DEPS, _char_span, _cue_text, _is_cue, _mention, _speaker_of
+from analysis.candidates import Found
+from analysis.cues import Cues
+from analysis.quotes import Quote, _WORD, _within
+
+
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "dative", "prep", "parataxis", "acomp", "advcl"}
+def _trim_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:\u201c\u2018"
+                           or (text[end - 1] in "\"'" and text[end - 2 : end - 1].isspace())):
+        end -= 1  # a mark opening the next sentence is not part of this one
+    return start, end
+
+
+def _balance(text: str, start: int, end: int) -> int:
+    """Take in the closing mark (and the stop before it) of a quote the clause opened: `"impossible."`."""
+    inside = text[start:end]
+    opened = inside.count("\u201c") > inside.count("\u201d") or inside.count('"') % 2 == 1
+    if opened:
+        for step in (1, 2):
+            if end + step <= len(text) and text[end + step - 1] in '"\u201d':
+                return end + step
+    return end
+
+
+def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, turn_regions) -> list[Found]:
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(paras, docs):
+        for token in doc:
+            at = token.idx + offset
+            if _within(at, inside_quotes) or _within(at, turn_regions) or not _is_cue(token, cues):
+                continue
+            if at in used_cues:
+                continue  # the verb introduces a quote, which is the statement
+            if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
+                    and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+                continue  # "agreed to maintain contacts": part of what the governing cue reports
+            before = _sentence_before(text, token, offset, cues)
+            span = _content(token, cues) if before is None else (before[0] - offset, before[1] - offset)
+            if span is None:
+                continue
+            start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
+            end = _balance(text, start, _quote_end(quotes, start, end))
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue  # the quote this verb introduces is already a direct statement
+            subject = _speaker_of(token, cues)
+            if subject is None:
+                if _agentless(token, cues):
+                    out.append(Found("reported", start, end, _cue_text(token), anchor=at, cue_at=at, agentless=True))
+                continue
+            if start <= subject.idx + offset < end and _parenthetical(token, token.sent, cues) is None:
+                continue
+            mention, context, persons = _mention(subject, offset, text, cue=token)
+            if not mention:
+                continue
+            out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
+                             anchor=subject.idx + offset, cue_at=at))
+    return out
+
+
+def _agentless(cue, cues: Cues) -> bool:
+    """"It was emphasised that …": a passive cue with a dummy subject and no agent (readouts of a meeting
+    say so what their host said)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and subject.lower_ in cues.demonstratives and cue.tag_ == "VBN" \
+        and not any(c.dep_ == "agent" for c in cue.children)
+
+
+def _sentence_before(text: str, cue, offset: int, cues: Cues) -> tuple[int, int] | None:
+    """"X. This was stated by the Adviser …": a passive cue whose subject is a demonstrative opening the
+    sentence reports the sentence before it, in the same paragraph (the lead of official news items)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None or subject.lower_ not in cues.demonstratives:
+        return None
+    if subject.i != cue.sent.start:
+        return None
+    start = subject.idx + offset
+    end = len(text[:start].rstrip())
+    if end == 0 or text[end - 1] not in ".!?" or "\n" in text[end:start]:
+        return None
+    stops = [text.rfind(p, 0, end - 1) for p in (". ", "! ", "? ")]
+    begin = max([text.rfind("\n", 0, end - 1) + 1] + [i + 2 for i in stops if i >= 0])
+    return begin, end - 1
+
+
+def _quote_end(quotes: list[Quote], start: int, end: int) -> int:
+    """A clause that opens a quote ends no earlier than the quote: the parse stops at its first comma."""
+    for q in quotes:
+        if start < q.open < end < q.close and q.closed:
+            return q.end
+    return end
+
+
+def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions) -> list[Found]:
+    """Statements named by a noun: "Kyiv's claim that …", "a warning from the ministry that …", "his
+    pledge to …". The holder (possessive, "by"/"from" phrase, or a name before the noun) is the speaker."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.nouns:
+                continue
+            at = token.idx + offset
+            if _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            clause = next((c for c in token.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
+                m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
+            holder = _holder(token)
+            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
+                continue
+            last = _next_attribution(token, clause.right_edge.i, cues)
+            first_char, last_char = _char_span(doc, clause.left_edge.i, last)
+            start, end = _trim_clause(text, first_char + offset, last_char + offset)
+            end = _balance(text, start, end)
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, token.text, mention, context, persons,
+                             anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _holder(noun):
+    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if target is not None:
+                return target
+    for child in noun.lefts:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            return child
+    return None
+
+
+def _overlap(start: int, end: int, spans) -> int:
+    return sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+
+
+def _content(cue, cues: Cues) -> tuple[int, int] | None:
+    """Character span (within the paragraph) of what the cue reports."""
+    sent = cue.sent
+    if cue.lower_ == "according":
+        phrase_end = max(t.i for t in cue.subtree)
+        phrase_start = min(t.i for t in cue.subtree)
+        before = sent.doc[sent.start : phrase_start]
+        after = sent.doc[phrase_end + 1 : sent.end]
+        side = before if len(before) >= len(after) else after
+        if not len(side):
+            return None
+        return side.start_char, side.end_char
+    around = _parenthetical(cue, sent, cues)
+    if around is not None:
+        return around
+    passive = _passive_content(cue, cues)
+    if passive is not None:
+        return passive
+    comps = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
+    doc = cue.doc
+    right = [c for c in comps if c.i > cue.i]
+    clauses = [c for c in right if c.dep_ in ("ccomp", "xcomp", "parataxis")]
+    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    args = [c for c in cue.rights if _is_argument(c, cues)]
+    if clauses:
+        first = min(c.left_edge.i for c in clauses)
+        if any(c.dep_ == "xcomp" for c in clauses):
+            # "urged Kyiv to negotiate", "called on Moscow to withdraw": who is to act belongs to the request
+            first = min([first] + [c.left_edge.i for c in cue.rights if c.i < first
+                                   and (c.dep_ in ("dobj", "dative") or c in args)])
+        return _char_span(doc, first, _clause_end(cue, sent, max(c.right_edge.i for c in clauses), cues))
+    # What follows the verb besides its addressee ("told reporters") and adjuncts ("on Friday")
+    objects = [c for c in right if c.dep_ not in ("prep", "dative", "advcl")
+               and not (c.dep_ == "dobj" and cue.lemma_.lower() in cues.addressee_verbs)]
+    if objects and (subject is None or subject.i < cue.i):
+        first = min(c.left_edge.i for c in objects)
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), cues, clause=False))
+    if args and (subject is None or subject.i < cue.i) and args[0].i == cue.i + 1 + len(
+            [c for c in cue.rights if c.dep_ == "prt"]):
+        # "called for talks", "warned against escalation": what the preposition governs
+        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")]
+        first = min(c.left_edge.i for c in inner)
+        return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), cues, clause=False))
+    begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
+    finish = max(cue.right_edge.i, subject.right_edge.i if subject is not None else cue.i)
+    preposed = begin - 1 > sent.start and doc[begin - 1].text == ","
+    # a clause before the comma ("Prices will rise, he said"), not an adverbial ("Separately, he said …")
+    clause_before = any(t.pos_ in ("VERB", "AUX") for t in doc[sent.start : begin - 1])
+    if preposed and clause_before and finish + 2 < sent.end and doc[finish + 1].text == ",":
+        # "X, he said, Y": both sides were said; the sentence is the statement
+        return _char_span(doc, sent.start, _clause_end(cue, sent, sent.end - 1, cues))
+    if preposed and (clause_before or not right):
+        # "…, said the President" / "…, he told reporters" / "People like Scott, he said."
+        return _char_span(doc, sent.start, begin - 2)
+    left = [c for c in comps if c.i < cue.i and c.dep_ in ("ccomp", "parataxis")]
+    if left:
+        return _char_span(doc, min(c.left_edge.i for c in left), max(c.right_edge.i for c in left))
+    # A verb with no object: what its preposition governs ("responded with threats", "talked about the
+    # deal"), unless that is only when or where it was said ("in an interview", "during the visit")
+    rest = [c for c in right if not (c.dep_ == "prep" and (c.lower_ in cues.adjunct_preps or _to_audience(c, cues)))]
+    if rest and (subject is None or subject.i < cue.i):
+        first = min(c.left_edge.i for c in rest)
+        return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i, cues))
+    head = cue.head
+    if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i < cue.i and head.pos_ in ("VERB", "AUX"):
+        first = head.left_edge.i
+        last = cue.left_edge.i - 1
+        if last > first:
+            return _char_span(doc, first, last)
+    return None
+
+
+def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:
+    """"The strike on the station was condemned by the UN": with the speaker as agent, the passive subject
+    is what was spoken about (a role after the agent, "… as a war crime", would take the speaker in)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None or subject.i > cue.i:
+        return None
+    return _char_span(cue.doc, subject.left_edge.i, subject.right_edge.i)
+
+
+_ASIDE_DEPS = {"prep", "npadvmod", "advmod", "agent", "dative", "prt", "neg", "aux", "auxpass"}
+
+
+def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
+    """The sentence around an attribution set off by commas ("The bridge, the governor said on Monday, will
+    reopen within a week"): both sides are what was said, whatever the parser hung on the cue."""
+    doc = sent.doc
+    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None or subject.dep_ == "csubj":
+        return None
+    begin = min(cue.i, subject.left_edge.i)
+    aside = {t.i for t in subject.subtree} | {cue.i}
+    for child in cue.children:
+        if child.dep_ in _ASIDE_DEPS or (child.dep_ == "dobj" and cue.lemma_.lower() in cues.addressee_verbs):
+            aside |= {t.i for t in child.subtree}
+    end = max(cue.i, subject.i) + 1
+    while end < sent.end and end in aside:
+        end += 1
+    if not (sent.start < begin - 1 and doc[begin - 1].text == ","):
+        return None
+    if not (end < sent.end - 2 and doc[end].text == ","):
+        return None
+    if any(i not in aside for i in range(begin, end)):
+        return None
+    last = sent.end - 1
+    while last > end and doc[last].is_punct:
+        last -= 1
+    return _char_span(doc, sent.start, last)
+
+
+def _is_argument(token, cues: Cues) -> bool:
+    """A preposition that carries what was said ("accused Kyiv of …", "called for …", "criticised the deal as
+    …"), as opposed to one of time or place ("on Friday")."""
+    if token.dep_ != "prep" or token.lower_ not in cues.argument_preps:
+        return False
+    inner = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
+    return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
+
+
+def _to_audience(prep, cues: Cues) -> bool:
+    """"told to reporters", "talked with journalists": whom it was said to, not what was said."""
+    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return prep.lower_ in ("to", "with") and inner is not None and inner.lemma_.lower() in cues.audiences
+
+
+def _occasion_start(doc, first: int, last: int, cues: Cues) -> int:
+    """Where trailing phrases of occasion and time begin in tokens first..last ("a ceasefire | in a
+    statement on Sunday"): the parser hangs them on the object, but they tell when it was said."""
+    cut = last + 1
+    for token in doc[first + 1 : last + 1]:
+        if token.dep_ != "prep" or token.lower_ not in cues.adjunct_preps or token.i >= cut:
+            continue
+        inner = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if inner is None or token.right_edge.i < last:
+            continue
+        if inner.lemma_.lower() in cues.occasions or inner.ent_type_ in ("DATE", "TIME"):
+            cut = token.i
+            break
+    return cut
+
+
+def _object_end(cue, objects, cues: Cues) -> int:
+    """Last token of what a verb with an object reports: the object, the role it is given ("criticised
+    the deal as a betrayal") and a speech verb that goes on with it ("rejected the vote, calling it a
+    sham"), not the verb's adjuncts of time and place ("during a visit to Kyiv")."""
+    last = max(o.right_edge.i for o in objects)
+    last = max(min(o.i for o in objects), _occasion_start(cue.doc, min(o.i for o in objects), last, cues) - 1)
+    for child in cue.rights:
+        if child.i <= last:
+            continue
+        if child.i == last + 1 and _is_argument(child, cues):
+            last = child.right_edge.i
+        elif child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() in cues.lemmas:
+            last = child.right_edge.i
+        elif not child.is_punct:
+            break
+    after = cue.doc[last + 1] if last + 1 < len(cue.doc) else None
+    if after is not None and after.text in ".!?" and (after.head == cue or after.i + 1 == cue.sent.end):
+        last += 1  # an object that ends the sentence keeps its full stop, as the sentence has it
+    return last
+
+
+def _clause_end(cue, sent, last: int, cues: Cues, clause: bool = True) -> int:
+    """Where the reported clause ends: its parse subtree, carried on to the next comma when the small
+    parser broke the clause off ("declared that four territories | were now part of Russia")."""
+    doc = sent.doc
+    stop = sent.end - 1
+    for conj in cue.children:
+        if conj.dep_ == "conj" and conj.i > cue.i:
+            stop = min(stop, conj.left_edge.i - 1)  # "says X and says Y": two statements
+            while stop > cue.i and (doc[stop].dep_ == "cc" or doc[stop].is_punct):
+                stop -= 1
+    last = min(last, stop)
+    if clause and cue.dep_ not in ("relcl", "acl"):
+        while last + 1 <= stop and not doc[last + 1].is_punct:
+            last += 1
+    return _next_attribution(cue, last, cues)
+
+
+def _next_attribution(cue, last: int, cues: Cues) -> int:
+    """Cut the clause where the parser ran on into the next attribution: "said X and Y accused Z" (a cue
+    with its own subject), "said X, arguing that Y" (a cue in -ing after a comma), "said X and warned Y"
+    (a cue in the same tense as this one, coordinated inside the clause)."""
+    doc = cue.doc
+    lemmas = cues.lemmas
+    for t in doc[cue.i + 1 : last + 1]:
+        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lemmas:
+            continue
+        own_subject = any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+        if t.dep_ == "conj" and (own_subject or (t.tag_ == cue.tag_ and t.head.tag_ != cue.tag_)):
+            cut = t.left_edge.i - 1
+        elif t.dep_ == "advcl" and t.tag_ == "VBG" and doc[t.i - 1].text == "," and t.head != cue:
+            # (the cue's own "…, calling it a sham" says what the rejection was: it stays)
+            cut = t.i - 1
+        else:
+            continue
+        while cut > cue.i and (doc[cut].dep_ == "cc" or doc[cut].is_punct):
+            cut -= 1
+        if cut > cue.i:
+            return cut
+    for t in doc[cue.i + 1 : last + 1]:
+        # ", which …" / ", who …" closing the clause: the writer's background, not the speaker's words
+        if t.dep_ == "relcl" and t.right_edge.i >= last - 1 and doc[t.left_edge.i - 1].text == "," \
+                and doc[t.left_edge.i].lower_ in cues.relative_pronouns:
+            cut = t.left_edge.i - 2
+            if cut > cue.i:
+                return cut
+    return last
