@@ -290,12 +290,9 @@ def _lemma(token) -> str:
 
 @lru_cache(maxsize=1)
 def _irregular_verbs() -> dict:
-    from analysis.statements import nlp
+    from analysis.nlp import lemma_tables  # the one loaded pipeline's irregular forms
 
-    try:
-        return nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
-    except (KeyError, ValueError):
-        return {}
+    return lemma_tables("verb")[1]
 
 
 def _denied(token) -> bool:

@@ -68,34 +68,27 @@ def _dateline(text: str, start: int, end: int) -> int:
 
 @lru_cache(maxsize=2)
 def _claim_patterns(path: str, mtime: float) -> re.Pattern | None:
-    """Every `pattern` of config/claims.yaml as one expression: a sentence that may make a claim is parsed."""
+    """Every form of a claim word of config/claims.yaml (its meanings' verbs and nouns, the participles and
+    the nouns after "under", all lemmas) as one expression: a sentence that may make a claim is parsed."""
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None  # claims report their own configuration errors
-
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "pattern" and isinstance(value, str):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(raw)
-    valid = []
-    for pattern in found:
-        try:
-            re.compile(pattern)
-            valid.append(f"(?:{pattern})")
-        except re.error:
-            continue
-    return re.compile(rf"\b(?:{'|'.join(valid)})", re.IGNORECASE) if valid else None
+    verbs, nouns = set(), set()
+    for meaning in (raw.get("meanings") or {}).values():
+        verbs |= {str(w).lower() for w in meaning.get("verbs") or []}
+        nouns |= {str(w).lower() for w in meaning.get("nouns") or []}
+    verbs |= {str(w).lower() for w in raw.get("participles") or {}}
+    nouns |= {str(w).lower() for w in raw.get("under") or {}}
+    forms = cue_words.inflections(verbs, "verb") | cue_words.inflections(nouns, "noun")
+    # "retook", "re-took": a prefixed verb inflects as its base does.
+    for prefix in ("re", "de", "re-", "de-"):
+        bases = {v[len(prefix):] for v in verbs if v.startswith(prefix) and len(v) > len(prefix) + 2}
+        forms |= {prefix + form for form in cue_words.inflections(bases, "verb")}
+    if not forms:
+        return None
+    words = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
 
 
 def claim_patterns() -> re.Pattern | None:
