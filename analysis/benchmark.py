@@ -63,7 +63,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while self.running:
-            tree = _tree(self.pid)
+            tree = process_tree(self.pid)
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
             for pid in tree:
                 self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
@@ -74,7 +74,8 @@ class TreeSampler(threading.Thread):
         return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (Ray actors, worker processes, a server's renderer), from /proc."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()

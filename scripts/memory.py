@@ -30,6 +30,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from analysis.benchmark import process_tree  # noqa: E402  (the project root is on the path only now)
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 WAIT_MS = 600_000
@@ -45,19 +47,6 @@ import os, sys
 for name in filter(None, os.environ.get("PARLEY_HIDE", "").split(",")):
     sys.modules[name] = None
 """
-
-
-def children(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
-    return found
 
 
 def memory_kb(pid: int, field: str) -> int:
@@ -83,7 +72,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            pids = children(self.pid)
+            pids = process_tree(self.pid)
             rss = sum(memory_kb(p, "VmRSS") for p in pids)
             pss = sum(memory_kb(p, "Pss") for p in pids)
             old = self.peaks.get(self.phase, (0, 0))
