@@ -105,12 +105,16 @@ def select(text: str) -> tuple[list[tuple[int, int, bool]], Doc]:
     paras = paragraphs(text)
     _, turn_regions = _turns(text, paras, cues, "")
     rough = sentences_only(text)
-    starts = sorted({a + _dateline(text, a, b) for a, b in paras} | {b for a, b in paras})
+    datelines = {a: a + _dateline(text, a, b) for a, b in paras}
+    starts = sorted(set(datelines.values()) | {b for a, b in paras})
     runs: list[tuple[int, int, bool]] = []
     for s, e in _pieces(rough, starts):
         if not text[s:e].strip():
             continue
-        wanted = e - s < WINDOW and not _within(s, turn_regions) and bool(
+        # A wire dateline ("KYIV, March 3 (Reuters) -") is never parsed with the sentence it heads: its
+        # place would read as the speaker (and "March" as a claim verb).
+        dateline = datelines.get(s, s) > s and e <= datelines[s]
+        wanted = not dateline and e - s < WINDOW and not _within(s, turn_regions) and bool(
             marks.search(text, s, e) or (claims is not None and claims.search(text, s, e)))
         same_paragraph = runs and "\n" not in text[runs[-1][1]:s]
         if same_paragraph and runs[-1][2] == wanted and e - runs[-1][0] <= WINDOW:

@@ -209,8 +209,8 @@ def test_a_liberation_still_to_come_says_the_other_side_holds_the_place():
 
 
 def test_a_parsed_doc_can_be_passed_in():
-    from analysis.statements import nlp
+    from analysis.nlp import parse
 
     text = "Russian troops captured Lyman."
-    found = claims.extract({"article_id": "a", "text": text, "published": ""}, None, doc=nlp()(text))
+    found = claims.extract({"article_id": "a", "text": text, "published": ""}, None, doc=parse([text])[0])
     assert (found.iloc[0]["place"], found.iloc[0]["claim"]) == ("Lyman", "captured")

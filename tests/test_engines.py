@@ -89,10 +89,10 @@ def test_a_failing_article_is_skipped_by_name_and_the_rest_of_its_batch_stored(c
     articles = load_paths([corpus]).articles
     real = pipeline.statements.extract
 
-    def flaky(article):
+    def flaky(article, doc=None):
         if "Soledar" in article["text"]:
             raise ValueError("the parser gave up")
-        return real(article)
+        return real(article, doc=doc)
 
     monkeypatch.setattr(pipeline.statements, "extract", flaky)
     summary = pipeline.analyse(articles, store, use_models=False, batch_size=3)
@@ -110,7 +110,7 @@ def test_a_failing_article_is_skipped_by_name_and_the_rest_of_its_batch_stored(c
 
 def test_a_batch_of_one_failing_article_is_skipped(corpus, store, monkeypatch):
     articles = load_paths([corpus / "front.txt"]).articles
-    monkeypatch.setattr(pipeline.statements, "extract", lambda article: 1 / 0)
+    monkeypatch.setattr(pipeline.statements, "extract", lambda article, doc=None: 1 / 0)
     summary = pipeline.analyse(articles, store, use_models=False)
     assert summary.analysed == 0 and "ZeroDivisionError" in summary.failed[0]
     assert store.read("articles").empty
