@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from analysis import watched
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 
@@ -164,4 +165,4 @@ def _load(path: str, mtime: float) -> Rules:
 
 
 def rules() -> Rules:
-    return _load(str(CONFIG), CONFIG.stat().st_mtime)
+    return _load(str(CONFIG), watched.mtime_ns(CONFIG))

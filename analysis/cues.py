@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from analysis import watched
 
 
 # One folder of patterns per language: a second language is a new folder, not new code.
@@ -42,7 +43,7 @@ class Cues:
 
 def load(path: Path = CONFIG) -> Cues:
     """The cues of config/en/cues.yaml, re-read when the file changes (an analyst edits it while the app runs)."""
-    return _load_cues(str(path), path.stat().st_mtime)
+    return _load_cues(str(path), watched.mtime_ns(path))
 
 
 @lru_cache(maxsize=2)

@@ -14,16 +14,19 @@ Texts longer than spaCy's max_length are parsed in paragraph windows, never reje
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from spacy.pipeline import Sentencizer
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from analysis import cues as cue_words
 from analysis.quotes import _within, paragraphs
 from analysis.turns import _turns
+from analysis import watched
 
 CLAIMS_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 PARSED = "parsed"  # key of doc.user_data: [(start, end)] character runs that have the full parse
@@ -93,7 +96,8 @@ def _claim_patterns(path: str, mtime: float) -> re.Pattern | None:
 
 def claim_patterns() -> re.Pattern | None:
     path = CLAIMS_CONFIG
-    return _claim_patterns(str(path), path.stat().st_mtime) if path.exists() else None
+    stamp = watched.mtime_ns(path)
+    return _claim_patterns(str(path), stamp) if stamp else None
 
 
 def select(text: str) -> tuple[list[tuple[int, int, bool]], Doc]:
@@ -126,26 +130,31 @@ def select(text: str) -> tuple[list[tuple[int, int, bool]], Doc]:
 
 def _pieces(rough: Doc, cuts: list[int]) -> list[tuple[int, int]]:
     """Sentence spans, also cut where a paragraph (or the dateline opening it) ends, on token boundaries."""
-    out = []
+    starts = rough.to_array([IDX]).tolist() if len(rough) else []
+    ends = [a + n for a, n in zip(starts, rough.to_array([LENGTH]).tolist())] if starts else []
     cut_at = set(cuts)
+    cut_tokens = sorted({i for i in (bisect_left(starts, c) for c in cut_at) if i < len(starts) and starts[i] in cut_at})
+    out = []
     for sent in rough.sents:
         start = sent.start
-        for token in sent[1:]:
-            if token.idx in cut_at:
-                out.append((rough[start].idx, rough[token.i - 1].idx + len(rough[token.i - 1].text)))
-                start = token.i
-        last = sent.end - 1
-        out.append((rough[start].idx, rough[last].idx + len(rough[last].text)))
+        for i in cut_tokens[bisect_right(cut_tokens, sent.start):bisect_left(cut_tokens, sent.end)]:
+            out.append((starts[start], ends[i - 1]))
+            start = i
+        out.append((starts[start], ends[sent.end - 1]))
     return out
 
 
 def sentences_only(text: str) -> Doc:
     """Tokens and sentence boundaries of text, without a parse."""
     doc = model().tokenizer(text)  # (the tokenizer alone takes texts of any length; make_doc would refuse)
-    # One sentence never runs over a line break: news text puts one paragraph per line.
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    # One sentence never runs over a line break: news text puts one paragraph per line. (The token after
+    # a line break: the first token starting after it, found by bisection, not by a walk over every token.)
+    if len(doc) > 1 and "\n" in text:
+        starts = doc.to_array([IDX]).tolist()
+        for line in re.finditer(r"\n", text):
+            i = bisect_right(starts, line.start())
+            if 0 < i < len(doc):
+                doc[i].is_sent_start = True
     return _sentencizer()(doc) if len(doc) else doc
 
 

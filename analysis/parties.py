@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from analysis import cues as cue_words
+from analysis import watched
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "parties.yaml"
 UNKNOWN = "Unknown"
@@ -305,7 +306,7 @@ def _load(path: str, mtime: float) -> Registry:
 def registry(path: Path | str = CONFIG) -> Registry:
     """The registry of the config file, re-read when the file changes."""
     path = Path(path)
-    return _load(str(path), path.stat().st_mtime)
+    return _load(str(path), watched.mtime_ns(path))
 
 
 def party_of(mention: str) -> str | None:

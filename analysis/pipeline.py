@@ -96,7 +96,7 @@ def analyse(
     `engine` (analysis.engines) decides where extraction and scoring run; by default both run here, one
     batch after the other. Whatever the engine, this process is the only one that writes the store.
     """
-    from analysis.engines import InlineEngine
+    from analysis.engines import InlineEngine, give_back_memory
 
     engine = engine or InlineEngine()
     with engine:
@@ -129,6 +129,7 @@ def analyse(
             for model, outputs in result.fresh_scores.items():
                 store.put_scores(model, outputs)
             store.write_batch(frames, version, models_version or "")
+            give_back_memory()
             summary.failed += result.failed
             summary.analysed += len(frames["articles"])
             summary.statements += len(frames["statements"])

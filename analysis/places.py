@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from analysis import watched
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 PLACES_FILE = CONFIG_DIR / "places.csv"
@@ -43,6 +44,7 @@ class Place:
     precision: str = "settlement"
 
 
+@lru_cache(maxsize=200_000)
 def match_key(name: str) -> str:
     """A spelling-tolerant key: case, diacritics, apostrophes, soft signs and i/y/j spellings folded."""
     text = unicodedata.normalize("NFKD", name)
@@ -175,7 +177,7 @@ def _preference(place: Place) -> tuple:
 
 def gazetteer() -> Gazetteer:
     """The gazetteer, re-read when its files change (an edit must not leave a stale one in a running app)."""
-    return _gazetteer(*(path.stat().st_mtime_ns if path.exists() else 0 for path in (PLACES_FILE, SETTINGS_FILE)))
+    return _gazetteer(*(watched.mtime_ns(path) for path in (PLACES_FILE, SETTINGS_FILE)))
 
 
 @lru_cache(maxsize=1)

@@ -242,11 +242,13 @@ def _new_session(graph: Path, threads: int | None):
     options.intra_op_num_threads = threads or int(os.environ.get("PARLEY_ONNX_THREADS") or 0) or min(os.cpu_count() or 1, 4)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    # The arena keeps the largest batch's buffers for the life of the process. Batches are bounded by a
-    # token budget (models/windows.py), so what it keeps is bounded too: measured on 400 official sentences,
-    # the arena with 2,048-token batches peaked at 527 MB and used 7.4 s of CPU; without the arena, 580 MB and
-    # 8.2 s. Memory patterns only pay off for fixed input shapes.
+    # No arena: it keeps the largest batch's buffers for the life of the process (and each scoring lane's, when
+    # lanes run at once), so a process's size followed the longest batch it ever scored. Without it, and with
+    # the freed memory given back after each batch (analysis/engines.py), a run over 400 official texts peaked
+    # at 797 MB instead of 873 MB (one process, same output), for about a tenth more CPU in the models.
+    # Memory patterns only pay off for fixed input shapes.
     options.enable_mem_pattern = False
+    options.enable_cpu_mem_arena = False
     return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 

@@ -53,10 +53,13 @@ def test_ray_gives_the_same_tables_as_the_local_engine(corpus, tmp_path):
     pytest.importorskip("ray", reason="--engine ray needs requirements-ray.txt (CI installs it)")
     local = analyze(corpus, tmp_path / "local", "--workers", "2")
     ray = analyze(corpus, tmp_path / "ray", "--engine", "ray", "--workers", "2")
-    for table in TABLES:
-        expected = (tmp_path / "local" / f"{table}.csv").read_text(encoding="utf-8")
-        assert (tmp_path / "ray" / f"{table}.csv").read_text(encoding="utf-8") == expected, table
     frames = {table: pd.read_csv(tmp_path / "ray" / f"{table}.csv") for table in TABLES}
+    for table in TABLES:
+        expected = pd.read_csv(tmp_path / "local" / f"{table}.csv")
+        # Row for row and column for column; model scores up to float32 rounding (ONNX Runtime's sums may
+        # differ in the last bit with the batch a statement was scored in: about 1e-7).
+        pd.testing.assert_frame_equal(frames[table], expected, check_exact=False, rtol=0, atol=1e-5, obj=table)
+        assert frames[table].drop(columns="score", errors="ignore").equals(expected.drop(columns="score", errors="ignore")), table
     assert len(frames["articles"]) == len(ARTICLES)
     assert len(frames["statements"]) >= len(ARTICLES) and len(frames["claims"]) > 0
     # Scored by the models: one sentiment per statement, one stance per statement and target.
