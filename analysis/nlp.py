@@ -20,7 +20,6 @@ from pathlib import Path
 
 import yaml
 from spacy.pipeline import Sentencizer
-from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from analysis import cues as cue_words
@@ -130,6 +129,8 @@ def select(text: str) -> tuple[list[tuple[int, int, bool]], Doc]:
 
 def _pieces(rough: Doc, cuts: list[int]) -> list[tuple[int, int]]:
     """Sentence spans, also cut where a paragraph (or the dateline opening it) ends, on token boundaries."""
+    from spacy.attrs import IDX, LENGTH
+
     starts = rough.to_array([IDX]).tolist() if len(rough) else []
     ends = [a + n for a, n in zip(starts, rough.to_array([LENGTH]).tolist())] if starts else []
     cut_at = set(cuts)
@@ -150,6 +151,8 @@ def sentences_only(text: str) -> Doc:
     # One sentence never runs over a line break: news text puts one paragraph per line. (The token after
     # a line break: the first token starting after it, found by bisection, not by a walk over every token.)
     if len(doc) > 1 and "\n" in text:
+        from spacy.attrs import IDX
+
         starts = doc.to_array([IDX]).tolist()
         for line in re.finditer(r"\n", text):
             i = bisect_right(starts, line.start())
