@@ -174,7 +174,9 @@ def stance_matrix(
                    f"under {min_n}, too few to read as a position.")
     # On a page, enough height for every row to hold its number; an export is always slide-sized.
     fig.update_layout(margin=dict(l=150), height=max(560, 300 + 30 * len(parties)))
-    return _meta(fig, "stance_matrix", keys, folded=folded, min_n=min_n)
+    # The folded row stands for its parties: a click on it finds their statements (components/evidence.py).
+    groups = {next(p for p in parties if p.startswith(OTHERS)): folded} if folded else {}
+    return _meta(fig, "stance_matrix", keys, folded=folded, groups=groups, min_n=min_n)
 
 
 TREND_COLUMNS = ["party", "period", "statements", "net", "low", "high"]
