@@ -70,7 +70,9 @@ def stance_table(stances: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
     return table[cols].sort_values(["party", "target"]).reset_index(drop=True)
 
 
-OTHERS = "Other parties"
+# The row the rare parties fold into. Not "Other parties": the party "Other" (states, outlets and bodies
+# not listed in config/parties.yaml) has a row of its own, and a reader would take one for the other.
+OTHERS = "less quoted parties"
 UNKNOWN = "Unknown"
 
 
@@ -82,16 +84,20 @@ def party_order(statements: pd.DataFrame) -> list[str]:
 
 
 def fold_parties(statements: pd.DataFrame, top: int | None) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The statements with every party after the `top` most quoted relabelled as one "Other parties (k)"
-    row; the rows' order; and the parties folded into it."""
+    """The statements with every party after the `top` most quoted relabelled as one "k less
+    quoted parties" row; the rows' order; and the parties folded into it."""
     order = party_order(statements)
     named = [p for p in order if p != UNKNOWN]
     if top is None or len(named) <= top + 1:  # folding a single party into "others" hides it for nothing
         return statements, order, []
     kept, folded = named[:top], named[top:]
-    label = f"{OTHERS} ({len(folded)})"
+    label = folded_label(len(folded))
     relabelled = statements.assign(party=statements["party"].where(~statements["party"].isin(folded), label))
     return relabelled, kept + [label] + ([UNKNOWN] if UNKNOWN in order else []), folded
+
+
+def folded_label(count: int) -> str:
+    return f"{count} {OTHERS}"
 
 
 def net_text(net: float) -> str:
@@ -107,7 +113,7 @@ def stance_matrix(
     """Party × target grid of net stance (favor share − against share), one number per cell.
 
     Parties run from most to least quoted; after the `top` most quoted (config `matrix_parties`; None shows
-    all) the rest fold into one "Other parties" row. A cell's strength grows with its number of statements;
+    all) the rest fold into one "k less quoted parties" row. A cell's strength grows with its number of statements;
     below `min_n` it is grey with its number in grey, because a share of two statements says little."""
     title = "Stance by party and target"
     keys = ["party", "target"]
@@ -175,7 +181,7 @@ def stance_matrix(
     # On a page, enough height for every row to hold its number; an export is always slide-sized.
     fig.update_layout(margin=dict(l=150), height=max(560, 300 + 30 * len(parties)))
     # The folded row stands for its parties: a click on it finds their statements (components/evidence.py).
-    groups = {next(p for p in parties if p.startswith(OTHERS)): folded} if folded else {}
+    groups = {folded_label(len(folded)): folded} if folded else {}
     return _meta(fig, "stance_matrix", keys, folded=folded, groups=groups, min_n=min_n)
 
 

@@ -46,7 +46,7 @@ def statements_behind(
     """The statements in `scope` (already filtered) that match any of the criteria, with their evidence.
 
     `groups` names the parties a chart's row stands for when it is not one party (the matrix's folded
-    "Other parties (k)" row: its layout.meta["groups"])."""
+    "k less quoted parties" row: its layout.meta["groups"])."""
     groups = groups or {}
     if not wanted or scope.empty:
         return evidence_rows(scope.iloc[0:0], tables)

@@ -142,10 +142,10 @@ def test_stance_matrix_folds_rare_parties_and_can_unfold(data):
     statements = pd.concat([many, extra])
     fig = charts.stance_matrix(stances, statements, top=10, min_n=1)
     rows = list(fig.layout.yaxis.categoryarray)
-    assert rows[0] == "Party 14" and len(rows) == 11 and rows[-1] == "Other parties (5)"
+    assert rows[0] == "Party 14" and len(rows) == 11 and rows[-1] == "5 less quoted parties"
     assert len(fig.layout.meta["folded"]) == 5 and "Party 13" in fig.layout.meta["folded"]
     assert "the other 5 folded" in fig.layout.title.text
-    others = [c for c in fig.data[0].customdata if c[0] == "Other parties (5)"]
+    others = [c for c in fig.data[0].customdata if c[0] == "5 less quoted parties"]
     # Five parties' statements pooled: 3 on NATO and 2 on peace talks each.
     assert sorted(c[2] for c in others) == [5 * 2, 5 * 3]
     unfolded = charts.stance_matrix(stances, statements, top=None, min_n=1)
