@@ -235,11 +235,20 @@ def _grid(count: int) -> tuple[int, int]:
 def _panels(parties: list[str], title_size: int = 14, shared_y: bool = True):
     """A grid of small multiples, one per party, sharing the time axis (and the value axis if `shared_y`)."""
     rows, cols = _grid(len(parties))
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=shared_y,
+    # One time axis for every panel ("all"; True would share it only down each column), so a dot in one
+    # panel is at the same date as a dot above or beside it.
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes=shared_y,
                         subplot_titles=[html.escape(p) for p in parties],
                         horizontal_spacing=0.04, vertical_spacing=0.16 if rows > 1 else 0.1)
     fig.update_annotations(font=dict(size=title_size))
-    return fig, [(i // cols + 1, i % cols + 1) for i in range(len(parties))]
+    cells = [(i // cols + 1, i % cols + 1) for i in range(len(parties))]
+    for col in range(1, cols + 1):  # dates under the lowest panel of each column, also when the grid is not full
+        lowest = max(row for row, c in cells if c == col)
+        fig.update_xaxes(showticklabels=True, row=lowest, col=col)
+        for row in range(lowest + 1, rows + 1):  # an empty cell draws no axes
+            fig.update_xaxes(visible=False, row=row, col=col)
+            fig.update_yaxes(visible=False, row=row, col=col)
+    return fig, cells
 
 
 def _panel_parties(frame: pd.DataFrame, party: str | None) -> tuple[list[str], int]:

@@ -187,6 +187,11 @@ def test_statements_over_time_draws_one_panel_per_party(data):
     assert bars["Russia"].marker.color == party_color("Russia")
     assert fig.layout.meta["freq"] == "D" and fig.layout.meta["undated"] == 1
     assert "1 undated statement(s) not shown" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    # One time axis for all panels (2 × 2 grid): dates under the lowest panel of each column, the empty cell blank.
+    axes = {name: fig.layout[name] for name in ("xaxis", "xaxis2", "xaxis3", "xaxis4")}
+    assert len({axes[name].matches or name.replace("axis", "") for name in axes}) == 1
+    assert axes["xaxis2"].showticklabels and axes["xaxis3"].showticklabels
+    assert axes["xaxis4"].visible is False and fig.layout.yaxis4.visible is False
 
 
 def points(fig: go.Figure, name: str):
