@@ -1,8 +1,8 @@
-"""Time the first visit of a fresh install: `streamlit run dashboard.py` on a new, empty store (the seed corpus
+"""Time the first visit of a fresh install: `streamlit run app.py` on a new, empty store (the seed corpus
 comes from snapshot/), headless Chromium opening the main page as soon as the server answers, and the seconds
 until the first plotly chart is drawn. Repeated on a new store each time; the figures are printed.
 
-    python scripts/first_visit.py [--repeat 3]
+    python scripts/first_visit.py [--repeat 3] [--script app.py|dashboard.py]
 
 Besides wall-clock seconds it prints the server's CPU seconds (user + system), which do not depend on what
 else the machine is running: until the first chart, and until the page's script run has finished (which
@@ -26,10 +26,10 @@ CHART = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(g =
 TIMEOUT_MS = 300_000
 
 
-def visit(browser, width: int) -> dict[str, float]:
+def visit(browser, width: int, script: str) -> dict[str, float]:
     """One first visit on a new store: seconds and server CPU seconds from the server's first answer."""
     db = Path(tempfile.mkdtemp(prefix="parley-first-visit-")) / "parley.duckdb"
-    server = Server(db, None)
+    server = Server(db, None, script)
     try:
         answered = server.wait()  # the moment /_stcore/health first answers
         cpu_start = server.cpu_seconds()
@@ -52,6 +52,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="how many fresh installs to time")
     parser.add_argument("--width", type=int, default=1280, help="browser window width in pixels")
+    parser.add_argument("--script", default="app.py", choices=["app.py", "dashboard.py"],
+                        help="what `streamlit run` starts (default: app.py, as the README runs it)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -59,7 +61,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         for attempt in range(1, args.repeat + 1):
-            result = visit(browser, args.width)
+            result = visit(browser, args.width, args.script)
             results.append(result)
             print(f"visit {attempt}: first chart {result['figures']:.1f} s after the server answered "
                   f"({result['CPU to figures']:.1f} s server CPU); run finished at {result['run done']:.1f} s "

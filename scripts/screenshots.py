@@ -65,14 +65,14 @@ def _free_port() -> int:
 
 
 class Server:
-    """`streamlit run dashboard.py` on the given store; the URL once it answers."""
+    """`streamlit run dashboard.py` (or `script`) on the given store; the URL once it answers."""
 
-    def __init__(self, db: Path, port: int | None):
+    def __init__(self, db: Path, port: int | None, script: str = "dashboard.py"):
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(tempfile.mkdtemp(prefix="parley-shots-")) / "streamlit.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=self.log, stderr=subprocess.STDOUT)
