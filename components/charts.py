@@ -312,14 +312,24 @@ def stance_over_time(
     fig.update_yaxes(range=[-1.1, 1.1], zeroline=True, zerolinecolor="#888888", tickvals=[-1, 0, 1],
                      ticktext=["against", "0", "favor"], tickfont=dict(size=12))
     fig.update_xaxes(tickfont=dict(size=12))
+    _one_period_span(fig, grouped["period"], freq)
     finish(fig, title, caption)
     note = f"Line: net stance per {_period_label(freq).split(' ')[0].lower()} (% favor − % against); " \
            f"band: 95% interval; hollow dots: under {min_n} statements."
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown: pick one under Party."
-    _subtitle(fig, note + _undated_text(undated))
+    _subtitle(fig, note + _undated_text(undated), panels=True)
     _panel_height(fig, len(parties))
     return _meta(fig, "stance_over_time", keys, freq=freq, undated=undated)
+
+
+def _one_period_span(fig: go.Figure, periods: pd.Series, freq: str) -> None:
+    """With every point in one period, plotly zooms the time axis to a millisecond around it (ticks such as
+    "23:59:59.9995"): show the period before and after it instead."""
+    distinct = pd.Series(periods).dropna().unique()
+    if len(distinct) == 1:
+        period = pd.Period(pd.Timestamp(distinct[0]), freq=freq)
+        fig.update_xaxes(range=[(period - 1).start_time, (period + 1).start_time])
 
 
 def _runs(periods: pd.Series, freq: str | None) -> list[list[pd.Timestamp]]:
@@ -346,13 +356,13 @@ def _trend_points(name: str, x: list, y: list, custom: list, colour: str, faded:
     )
 
 
-def _subtitle(fig: go.Figure, text: str, width: int = 105) -> None:
+def _subtitle(fig: go.Figure, text: str, width: int = 105, panels: bool = False) -> None:
     """Lines under the title saying how to read the chart (wrapped: plotly does not wrap); the top margin grows
-    to hold them above the panels."""
+    to hold them above the plot, and above the panels' own titles when there are `panels`."""
     lines = textwrap.wrap(text, width)
     fig.update_layout(title=dict(subtitle=dict(text="<br>".join(lines), font=dict(size=14, color="#555555")),
                                  y=0.98, yanchor="top", yref="container"),
-                      margin=dict(t=66 + 20 * len(lines)))
+                      margin=dict(t=66 + 20 * len(lines) + (16 if panels else 0)))
 
 
 # -- sentiment --------------------------------------------------------------------------------
@@ -457,12 +467,13 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
     fig.update_yaxes(rangemode="tozero", tickfont=dict(size=12), nticks=4)
     fig.update_xaxes(tickfont=dict(size=12))
     fig.update_layout(bargap=0.15)
+    _one_period_span(fig, counts["period"], freq)
     finish(fig, title, caption)
     note = (f"Statements per {_period_label(freq).split(' ')[0].lower()}, by the article's publication date; "
             "each panel on its own scale.")
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown."
-    _subtitle(fig, note + _undated_text(undated))
+    _subtitle(fig, note + _undated_text(undated), panels=True)
     _panel_height(fig, len(parties))
     return _meta(fig, "statements_over_time", keys, freq=freq, undated=undated)
 

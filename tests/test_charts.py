@@ -215,6 +215,20 @@ def test_stance_over_time_for_target_and_party(data):
     assert is_empty(charts.stance_over_time(data["stances"], data["statements"], data["articles"], None))
 
 
+def test_one_period_of_news_keeps_a_readable_time_axis():
+    # Everything in one period: plotly alone would zoom to a millisecond ("23:59:59.9995") around the point.
+    articles = pd.DataFrame({"article_id": ["a0", "a1"], "published": ["2022-03-01", "2022-03-01"]})
+    statements = pd.DataFrame({"statement_id": ["s0", "s1"], "article_id": ["a0", "a1"], "party": "Ukraine"})
+    stances = pd.DataFrame({"statement_id": ["s0", "s1"], "target": "talks", "label": "favor", "score": 0.9})
+    for fig in (charts.stance_over_time(stances, statements, articles, "talks"),
+                charts.statements_over_time(statements, articles)):
+        period = pd.Period("2022-03-01", freq=fig.layout.meta["freq"])
+        low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+        assert low == (period - 1).start_time and high == (period + 1).start_time
+    spread = articles.assign(published=["2022-03-01", "2022-05-20"])
+    assert charts.stance_over_time(stances, statements, spread, "talks").layout.xaxis.range is None
+
+
 def test_stance_over_time_draws_a_line_with_a_band_where_enough_statements():
     days = ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-07", "2022-03-08", "2022-03-09", "2022-04-10"]
     articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(7)], "published": days})
