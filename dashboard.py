@@ -49,8 +49,9 @@ missing = unknown_path()
 page = st.navigation(PAGES + ALIASES)
 if page in ALIASES:  # the main page under its own name: show it at "/", with the link's filters
     st.switch_page(OVERVIEW, query_params={k: st.query_params.get_all(k) for k in st.query_params})
-if missing:
-    st.warning(escape(f"There is no page at /{missing}; here is the Overview. Use the menu to find the others."))
+unknown = f"There is no page at /{missing}; here is the Overview. Use the menu to find the others." if missing else ""
+if unknown:
+    st.warning(escape(unknown))
 
 try:
     # While the command line writes the store, this session waits, and says so.
@@ -59,6 +60,6 @@ try:
     sidebar_filters(data.tables(), page.url_path)
     notices.show_pending()
     page.run()
-    data.refresh()  # after the page, so an upgrade's re-analysis never keeps a reader from the figures
+    data.refresh(keep=(unknown,) if unknown else ())  # after the page: a re-analysis never keeps a reader waiting
 except StoreBusy as error:  # another program kept the store's file: say so instead of a traceback
     st.error(escape(str(error)))

@@ -17,15 +17,19 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
 
 from analysis import cues as cue_words
 from analysis.quotes import _within, paragraphs
 from analysis.turns import _turns
 from analysis import watched
+
+if TYPE_CHECKING:  # spaCy (and the torch that thinc imports with it) is imported when a text is parsed,
+    # not when the dashboard starts: a page over stored results never needs it.
+    from spacy.pipeline import Sentencizer
+    from spacy.tokens import Doc
 
 CLAIMS_CONFIG = Path(__file__).resolve().parent.parent / "config" / "claims.yaml"
 PARSED = "parsed"  # key of doc.user_data: [(start, end)] character runs that have the full parse
@@ -55,6 +59,8 @@ def lemma_tables(pos: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]
 
 @lru_cache(maxsize=1)
 def _sentencizer() -> Sentencizer:
+    from spacy.pipeline import Sentencizer
+
     return Sentencizer()
 
 
@@ -187,6 +193,8 @@ def _assemble(text: str, plan: list[tuple[int, int, bool]], rough: Doc, parsed: 
     for i, (a, b, full) in enumerate(plan):
         pieces.append(parsed[a] if full else _flat(rough, a, _next(plan, i, len(text))))
     pieces = [p for p in pieces if len(p)]
+    from spacy.tokens import Doc
+
     doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor"]) if pieces else model().tokenizer(text)
     if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):  # or every offset would be wrong
         raise ValueError("the parsed pieces do not give back the article text")
@@ -209,6 +217,8 @@ def _flat(rough: Doc, start: int, end: int) -> Doc:
             root = k
         heads.append(root)
         deps.append("ROOT" if k == root else "dep")
+    from spacy.tokens import Doc
+
     return Doc(model().vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
                heads=heads, deps=deps)
 

@@ -146,14 +146,27 @@ def analyse(
 
 def stale(store: Store, use_models: bool = True) -> pd.DataFrame:
     """Stored articles that the current pipeline and models have not analysed (e.g. after an upgrade)."""
-    scorer = load_scorer(use_models)[0]
-    version, models_version = versions(scorer)
     # The dashboard asks on every rerun: compare ids first, read article texts only when something is stale.
-    outdated = store.article_ids() - store.analysed(version, models_version if scorer else None)
+    outdated = store.article_ids() - store.analysed(pipeline_version(), models_version(use_models))
     if not outdated:
         return empty("articles")
     articles = store.read("articles")
     return articles[articles["article_id"].isin(outdated)]
+
+
+def models_version(use_models: bool = True) -> str | None:
+    """The version of the models an analysis would use now (None: no models), learnt from their weight
+    files without loading them where it can be: the stale check runs after every page, and loading both
+    models only to learn it made the first visit wait seconds."""
+    if not use_models:
+        return None
+    from models.scoring import planned_version
+
+    planned = planned_version()
+    if planned is not None:
+        return planned
+    scorer = load_scorer(use_models)[0]
+    return scorer.version() if scorer else None
 
 
 def load_scorer(use_models: bool = True) -> tuple[object | None, list[str]]:

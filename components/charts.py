@@ -70,7 +70,9 @@ def stance_table(stances: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
     return table[cols].sort_values(["party", "target"]).reset_index(drop=True)
 
 
-OTHERS = "Other parties"
+# The row the rare parties fold into. Not "Other parties": the party "Other" (states, outlets and bodies
+# not listed in config/parties.yaml) has a row of its own, and a reader would take one for the other.
+OTHERS = "less quoted parties"
 UNKNOWN = "Unknown"
 
 
@@ -82,16 +84,20 @@ def party_order(statements: pd.DataFrame) -> list[str]:
 
 
 def fold_parties(statements: pd.DataFrame, top: int | None) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The statements with every party after the `top` most quoted relabelled as one "Other parties (k)"
-    row; the rows' order; and the parties folded into it."""
+    """The statements with every party after the `top` most quoted relabelled as one "k less
+    quoted parties" row; the rows' order; and the parties folded into it."""
     order = party_order(statements)
     named = [p for p in order if p != UNKNOWN]
     if top is None or len(named) <= top + 1:  # folding a single party into "others" hides it for nothing
         return statements, order, []
     kept, folded = named[:top], named[top:]
-    label = f"{OTHERS} ({len(folded)})"
+    label = folded_label(len(folded))
     relabelled = statements.assign(party=statements["party"].where(~statements["party"].isin(folded), label))
     return relabelled, kept + [label] + ([UNKNOWN] if UNKNOWN in order else []), folded
+
+
+def folded_label(count: int) -> str:
+    return f"{count} {OTHERS}"
 
 
 def net_text(net: float) -> str:
@@ -107,7 +113,7 @@ def stance_matrix(
     """Party × target grid of net stance (favor share − against share), one number per cell.
 
     Parties run from most to least quoted; after the `top` most quoted (config `matrix_parties`; None shows
-    all) the rest fold into one "Other parties" row. A cell's strength grows with its number of statements;
+    all) the rest fold into one "k less quoted parties" row. A cell's strength grows with its number of statements;
     below `min_n` it is grey with its number in grey, because a share of two statements says little."""
     title = "Stance by party and target"
     keys = ["party", "target"]
@@ -174,7 +180,9 @@ def stance_matrix(
                    f"under {min_n}, too few to read as a position.")
     # On a page, enough height for every row to hold its number; an export is always slide-sized.
     fig.update_layout(margin=dict(l=150), height=max(560, 300 + 30 * len(parties)))
-    return _meta(fig, "stance_matrix", keys, folded=folded, min_n=min_n)
+    # The folded row stands for its parties: a click on it finds their statements (components/evidence.py).
+    groups = {folded_label(len(folded)): folded} if folded else {}
+    return _meta(fig, "stance_matrix", keys, folded=folded, groups=groups, min_n=min_n)
 
 
 TREND_COLUMNS = ["party", "period", "statements", "net", "low", "high"]
@@ -227,11 +235,20 @@ def _grid(count: int) -> tuple[int, int]:
 def _panels(parties: list[str], title_size: int = 14, shared_y: bool = True):
     """A grid of small multiples, one per party, sharing the time axis (and the value axis if `shared_y`)."""
     rows, cols = _grid(len(parties))
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=shared_y,
+    # One time axis for every panel ("all"; True would share it only down each column), so a dot in one
+    # panel is at the same date as a dot above or beside it.
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes=shared_y,
                         subplot_titles=[html.escape(p) for p in parties],
                         horizontal_spacing=0.04, vertical_spacing=0.16 if rows > 1 else 0.1)
     fig.update_annotations(font=dict(size=title_size))
-    return fig, [(i // cols + 1, i % cols + 1) for i in range(len(parties))]
+    cells = [(i // cols + 1, i % cols + 1) for i in range(len(parties))]
+    for col in range(1, cols + 1):  # dates under the lowest panel of each column, also when the grid is not full
+        lowest = max(row for row, c in cells if c == col)
+        fig.update_xaxes(showticklabels=True, row=lowest, col=col)
+        for row in range(lowest + 1, rows + 1):  # an empty cell draws no axes
+            fig.update_xaxes(visible=False, row=row, col=col)
+            fig.update_yaxes(visible=False, row=row, col=col)
+    return fig, cells
 
 
 def _panel_parties(frame: pd.DataFrame, party: str | None) -> tuple[list[str], int]:
@@ -295,14 +312,24 @@ def stance_over_time(
     fig.update_yaxes(range=[-1.1, 1.1], zeroline=True, zerolinecolor="#888888", tickvals=[-1, 0, 1],
                      ticktext=["against", "0", "favor"], tickfont=dict(size=12))
     fig.update_xaxes(tickfont=dict(size=12))
+    _one_period_span(fig, grouped["period"], freq)
     finish(fig, title, caption)
     note = f"Line: net stance per {_period_label(freq).split(' ')[0].lower()} (% favor − % against); " \
            f"band: 95% interval; hollow dots: under {min_n} statements."
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown: pick one under Party."
-    _subtitle(fig, note + _undated_text(undated))
+    _subtitle(fig, note + _undated_text(undated), panels=True)
     _panel_height(fig, len(parties))
     return _meta(fig, "stance_over_time", keys, freq=freq, undated=undated)
+
+
+def _one_period_span(fig: go.Figure, periods: pd.Series, freq: str) -> None:
+    """With every point in one period, plotly zooms the time axis to a millisecond around it (ticks such as
+    "23:59:59.9995"): show the period before and after it instead."""
+    distinct = pd.Series(periods).dropna().unique()
+    if len(distinct) == 1:
+        period = pd.Period(pd.Timestamp(distinct[0]), freq=freq)
+        fig.update_xaxes(range=[(period - 1).start_time, (period + 1).start_time])
 
 
 def _runs(periods: pd.Series, freq: str | None) -> list[list[pd.Timestamp]]:
@@ -329,13 +356,13 @@ def _trend_points(name: str, x: list, y: list, custom: list, colour: str, faded:
     )
 
 
-def _subtitle(fig: go.Figure, text: str, width: int = 105) -> None:
+def _subtitle(fig: go.Figure, text: str, width: int = 105, panels: bool = False) -> None:
     """Lines under the title saying how to read the chart (wrapped: plotly does not wrap); the top margin grows
-    to hold them above the panels."""
+    to hold them above the plot, and above the panels' own titles when there are `panels`."""
     lines = textwrap.wrap(text, width)
     fig.update_layout(title=dict(subtitle=dict(text="<br>".join(lines), font=dict(size=14, color="#555555")),
                                  y=0.98, yanchor="top", yref="container"),
-                      margin=dict(t=66 + 20 * len(lines)))
+                      margin=dict(t=66 + 20 * len(lines) + (16 if panels else 0)))
 
 
 # -- sentiment --------------------------------------------------------------------------------
@@ -440,12 +467,13 @@ def statements_over_time(statements: pd.DataFrame, articles: pd.DataFrame, capti
     fig.update_yaxes(rangemode="tozero", tickfont=dict(size=12), nticks=4)
     fig.update_xaxes(tickfont=dict(size=12))
     fig.update_layout(bargap=0.15)
+    _one_period_span(fig, counts["period"], freq)
     finish(fig, title, caption)
     note = (f"Statements per {_period_label(freq).split(' ')[0].lower()}, by the article's publication date; "
             "each panel on its own scale.")
     if left_out:
         note += f" {left_out} less quoted part{'y' if left_out == 1 else 'ies'} not shown."
-    _subtitle(fig, note + _undated_text(undated))
+    _subtitle(fig, note + _undated_text(undated), panels=True)
     _panel_height(fig, len(parties))
     return _meta(fig, "statements_over_time", keys, freq=freq, undated=undated)
 

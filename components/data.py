@@ -111,9 +111,10 @@ def prepare() -> None:
     current.set_meta("seeded", "yes")
 
 
-def refresh() -> None:
+def refresh(keep: tuple[str, ...] = ()) -> None:
     """After the page has been drawn: re-analyse what an upgrade made stale (the shipped seed included), with
-    its progress in the sidebar, then draw the page again on the new results."""
+    its progress in the sidebar, then draw the page again on the new results, with the warnings in `keep`
+    (this run's, which the rerun would otherwise drop)."""
     current = store()
     outdated = pipeline.stale(current)
     if not len(outdated):
@@ -125,4 +126,8 @@ def refresh() -> None:
         notice.empty()
     # Rerun only when something was redone, so an article that keeps failing cannot loop the page.
     if summary is not None and summary.analysed:
+        from components import notices
+
+        for message in keep:
+            notices.later(message, "warning")
         st.rerun()

@@ -41,8 +41,13 @@ def criteria(fig_meta: dict | None, points: list[dict]) -> list[dict[str, Any]]:
 
 def statements_behind(
     wanted: list[dict[str, Any]], tables: dict[str, pd.DataFrame], scope: pd.DataFrame, freq: str | None = None,
+    groups: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """The statements in `scope` (already filtered) that match any of the criteria, with their evidence."""
+    """The statements in `scope` (already filtered) that match any of the criteria, with their evidence.
+
+    `groups` names the parties a chart's row stands for when it is not one party (the matrix's folded
+    "k less quoted parties" row: its layout.meta["groups"])."""
+    groups = groups or {}
     if not wanted or scope.empty:
         return evidence_rows(scope.iloc[0:0], tables)
     stances, articles = tables["stances"], tables["articles"]
@@ -52,7 +57,7 @@ def statements_behind(
     for item in wanted:
         match = pd.Series(True, index=scope.index)
         if "party" in item:
-            match &= party == item["party"]
+            match &= party.isin(groups.get(item["party"], [item["party"]]))
         if "speaker" in item:
             match &= scope["speaker"] == item["speaker"]
         if "target" in item:
@@ -168,7 +173,7 @@ def show(fig, event, tables: dict[str, pd.DataFrame], scope: pd.DataFrame, headi
     if not wanted:
         st.caption("Click a cell, bar or point to see the statements behind it.")
         return None
-    rows = statements_behind(wanted, tables, scope, meta.get("freq"))
+    rows = statements_behind(wanted, tables, scope, meta.get("freq"), meta.get("groups"))
     table(rows, heading + ": " + "; ".join(", ".join(f"{v}" for v in item.values()) for item in wanted))
     return rows
 

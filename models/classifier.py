@@ -15,6 +15,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -33,6 +34,8 @@ class OnnxModel:
     Each shape below gives `probabilities(texts, pairs=None, batch_size=…, progress=…)`; `predict` picks from it.
     """
 
+    head_file = ""  # a numpy head stored beside the graph (the shapes over embeddings), part of the weights
+
     def __init__(self, directory: Path, labels: Sequence[str] | None = None, threads: int | None = None):
         from transformers import AutoTokenizer
 
@@ -47,11 +50,7 @@ class OnnxModel:
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.labels = list(labels) if labels else _labels(self.directory)
         self.none_bias, self.default_none_bias = calibration.load(self.directory)
-        self.digest = _digest(*self._weight_files())
-
-    def _weight_files(self) -> list[Path]:
-        extra = [self.directory / calibration.CALIBRATION_FILE]
-        return [self.graph] + [p for p in extra if p.is_file()]
+        self.digest = digest_of(self.directory, type(self))
 
     def _calibrated(self, logits: np.ndarray, pairs: Sequence[str] | None) -> np.ndarray:
         """Stance logits with each target's `none` bias added (models/calibration.py)."""
@@ -118,7 +117,6 @@ class _HeadOverEmbeddings(OnnxModel):
         super().__init__(directory, labels, threads)
         with np.load(self.directory / self.head_file) as head:
             self.head = {name: head[name].astype(np.float32) for name in ("w1", "b1", "w2", "b2")}
-        self.digest = _digest(*self._weight_files(), self.directory / self.head_file)
         config = json.loads((self.directory / "config.json").read_text(encoding="utf-8"))
         self.hidden_size = int(config["hidden_size"])
 
@@ -214,13 +212,43 @@ HEAD_FILE = BiEncoder.head_file
 TEXT_HEAD_FILE = EmbeddingClassifier.head_file
 
 
+def shape_of(directory: Path) -> type[OnnxModel]:
+    """Which of the three shapes the model in `directory` was saved in."""
+    if (Path(directory) / HEAD_FILE).is_file():
+        return BiEncoder
+    if (Path(directory) / TEXT_HEAD_FILE).is_file():
+        return EmbeddingClassifier
+    return Classifier
+
+
 def open_model(directory: Path, labels: Sequence[str] | None = None, threads: int | None = None) -> OnnxModel:
     """The model in `directory`, in whichever of the three shapes it was saved."""
-    if (Path(directory) / HEAD_FILE).is_file():
-        return BiEncoder(directory, labels, threads)
-    if (Path(directory) / TEXT_HEAD_FILE).is_file():
-        return EmbeddingClassifier(directory, labels, threads)
-    return Classifier(directory, labels, threads)
+    return shape_of(directory)(directory, labels, threads)
+
+
+def weight_files(directory: Path, shape: type[OnnxModel] | None = None) -> list[Path]:
+    """The files whose bytes decide the model's outputs: the graph, its calibration and its head."""
+    directory = Path(directory)
+    shape = shape or shape_of(directory)
+    files = [_graph_file(directory)]
+    if (directory / calibration.CALIBRATION_FILE).is_file():
+        files.append(directory / calibration.CALIBRATION_FILE)
+    if shape.head_file:
+        files.append(directory / shape.head_file)
+    return files
+
+
+def digest_of(directory: Path, shape: type[OnnxModel] | None = None) -> str:
+    """The digest that names the model's weights (`OnnxModel.digest`), read from the files without loading
+    the model: what a stored analysis is keyed on can be learnt without ONNX Runtime or the tokenizer."""
+    files = weight_files(directory, shape)
+    return _cached_digest(tuple(files), tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@lru_cache(maxsize=16)
+def _cached_digest(files: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) -> str:
+    # Hashing a graph of 45 MB takes a tenth of a second: done again only when a file has changed.
+    return _digest(*files)
 
 
 _sessions: dict[tuple[str, int | None], object] = {}

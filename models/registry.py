@@ -7,12 +7,13 @@ analyst must know which model produced the numbers they brief on.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.classifier import Classifier, OnnxModel, open_model
+from models.classifier import Classifier, OnnxModel, digest_of, open_model
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # An NLI model needs a sentence to judge, not a bare target phrase.
@@ -78,7 +79,7 @@ class LoadedModel:
     def name(self) -> str:
         """What the model column of scored tables holds: model name @ weights digest."""
         base = self.spec.name if self.source == "bundled" else self.source
-        return f"{base}@{self.classifier.digest}"
+        return model_name(base, self.classifier.digest)
 
 
 _loaded: dict[tuple[str, str], LoadedModel] = {}
@@ -92,6 +93,30 @@ def online() -> bool:
 if not online():
     # Nothing in this process may reach a model hub unless the deployment asked for it.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def model_name(base: str, digest: str) -> str:
+    return f"{base}@{digest}"
+
+
+def planned_name(task: str) -> str | None:
+    """The name `load(task).name` will have, learnt from the weight files without loading the model; None
+    when it cannot be known without loading (a hub model is asked for) or the model could not be loaded (no
+    bundled weights, no ONNX Runtime or tokenizer)."""
+    spec = SPECS[task]
+    if os.environ.get(spec.hub_env, "").strip():
+        return None
+    with _lock:
+        if (task, "") in _loaded:
+            return _loaded[(task, "")].name
+    if not spec.bundled.is_dir():
+        return None
+    if any(importlib.util.find_spec(module) is None for module in ("onnxruntime", "transformers")):
+        return None
+    try:
+        return model_name(spec.name, digest_of(spec.bundled))
+    except OSError:
+        return None
 
 
 def load(task: str, hub_id: str | None = None) -> LoadedModel:

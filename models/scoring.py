@@ -53,11 +53,7 @@ class Scorer:
 
     def version(self) -> str:
         """Changes when either model's weights or the targets change."""
-        digest = hashlib.sha1(self.sentiment.name.encode())
-        digest.update(self.stance.name.encode())
-        for target in self.targets:
-            digest.update(f"\x1e{target.name}\x1f{target.description}".encode())
-        return digest.hexdigest()[:12]
+        return scorer_version(self.sentiment.name, self.stance.name, self.targets)
 
     def notices(self) -> list[str]:
         return [m.notice for m in (self.sentiment, self.stance) if m.notice]
@@ -104,6 +100,24 @@ class Scorer:
         }
         stances = _frame(results[1], stance_keys, stance_columns, self.stance.name, "stances")
         return sentiments, stances
+
+
+def scorer_version(sentiment: str, stance: str, targets: list[Target]) -> str:
+    """What `Scorer.version()` is, from the two models' names (name@weights digest) and the targets."""
+    digest = hashlib.sha1(sentiment.encode())
+    digest.update(stance.encode())
+    for target in targets:
+        digest.update(f"\x1e{target.name}\x1f{target.description}".encode())
+    return digest.hexdigest()[:12]
+
+
+def planned_version() -> str | None:
+    """`Scorer.default().version()` without loading the models (the weight files hashed, once per change), or
+    None when only loading them can tell (a hub model asked for, or the models cannot be loaded)."""
+    sentiment, stance = registry.planned_name("sentiment"), registry.planned_name("stance")
+    if sentiment is None or stance is None:
+        return None
+    return scorer_version(sentiment, stance, targets_config.load())
 
 
 def _plan(model: LoadedModel, inputs: list[tuple[str, str]], cache: ScoreCache | None):

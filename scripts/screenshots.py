@@ -65,14 +65,14 @@ def _free_port() -> int:
 
 
 class Server:
-    """`streamlit run dashboard.py` on the given store; the URL once it answers."""
+    """`streamlit run dashboard.py` (or `script`) on the given store; the URL once it answers."""
 
-    def __init__(self, db: Path, port: int | None):
+    def __init__(self, db: Path, port: int | None, script: str = "dashboard.py"):
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(tempfile.mkdtemp(prefix="parley-shots-")) / "streamlit.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=self.log, stderr=subprocess.STDOUT)
@@ -171,8 +171,9 @@ def export_images(db: Path, out: Path) -> None:
 
 
 def shrink(folder: Path, width: int, crop: int | None) -> None:
-    """Every PNG in the folder at most `width` pixels wide (and pages at most `crop` tall), in 256 colours:
-    small enough to commit beside the README."""
+    """Every PNG in the folder at most `width` pixels wide (and pages at most `crop` tall), small enough to
+    commit beside the README. Full colour: cut to 256 colours, the matrix's pale cells turned white or grey,
+    so a cell read as a different position."""
     from PIL import Image
 
     for path in sorted(folder.glob("*.png")):
@@ -181,7 +182,7 @@ def shrink(folder: Path, width: int, crop: int | None) -> None:
             image = image.crop((0, 0, image.width, crop))
         if image.width > width:
             image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(path, optimize=True)
+        image.save(path, optimize=True)
 
 
 def main() -> None:
@@ -197,7 +198,7 @@ def main() -> None:
     parser.add_argument("--no-export", action="store_true", help="skip the exported PNGs")
     parser.add_argument("--first-visit", action="store_true", help="time the first page on a fresh store")
     parser.add_argument("--shrink", type=int, metavar="WIDTH",
-                        help="afterwards, scale every image to at most WIDTH pixels wide, in 256 colours")
+                        help="afterwards, scale every image to at most WIDTH pixels wide")
     parser.add_argument("--crop", type=int, metavar="HEIGHT", help="with --shrink: cut pages at HEIGHT pixels")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

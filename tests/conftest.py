@@ -44,8 +44,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(folder: Path):
-    """`streamlit run dashboard.py` on a free port with a fresh store in `folder`; yields the URL."""
+def serve(folder: Path, script: str = "dashboard.py"):
+    """`streamlit run dashboard.py` (or `script`) on a free port with a fresh store in `folder`; yields the URL."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install -y chromium).")
     port = _free_port()
@@ -53,7 +53,7 @@ def serve(folder: Path):
     log_path = folder / "streamlit.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -81,6 +81,13 @@ def serve(folder: Path):
 def app_url(tmp_path_factory):
     """One dashboard for the session's browser tests; the seed is analysed on the first visit."""
     with serve(tmp_path_factory.mktemp("app")) as url:
+        yield url
+
+
+@pytest.fixture
+def asgi_app_url(tmp_path):
+    """The dashboard served as app.py serves it (an ASGI app with Parley's own middleware)."""
+    with serve(tmp_path, "app.py") as url:
         yield url
 
 

@@ -56,3 +56,12 @@ def test_bad_upload_is_rejected_and_nothing_is_lost(page: Page, fresh_app_url: s
     expect(report).to_contain_text("loaded")
     open_page(page, f"{fresh_app_url}/overview", "Parley")
     expect(page.get_by_test_id("stMetric").filter(has_text="Articles")).to_have_text(re.compile(r"Articles\s*2$"))
+
+
+def test_an_address_deeper_than_a_page_lands_on_the_overview(page: Page, asgi_app_url: str):
+    # Streamlit alone answers /positions/extra with a page whose scripts never load (a blank page).
+    page.set_default_timeout(60_000)
+    open_page(page, f"{asgi_app_url}/positions/extra", "Parley")
+    expect(page.get_by_test_id("stAlert").filter(has_text="no page at /positions/extra")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Articles")).to_be_visible()
+    open_page(page, f"{asgi_app_url}/positions", "Positions")  # pages themselves are untouched

@@ -142,10 +142,10 @@ def test_stance_matrix_folds_rare_parties_and_can_unfold(data):
     statements = pd.concat([many, extra])
     fig = charts.stance_matrix(stances, statements, top=10, min_n=1)
     rows = list(fig.layout.yaxis.categoryarray)
-    assert rows[0] == "Party 14" and len(rows) == 11 and rows[-1] == "Other parties (5)"
+    assert rows[0] == "Party 14" and len(rows) == 11 and rows[-1] == "5 less quoted parties"
     assert len(fig.layout.meta["folded"]) == 5 and "Party 13" in fig.layout.meta["folded"]
     assert "the other 5 folded" in fig.layout.title.text
-    others = [c for c in fig.data[0].customdata if c[0] == "Other parties (5)"]
+    others = [c for c in fig.data[0].customdata if c[0] == "5 less quoted parties"]
     # Five parties' statements pooled: 3 on NATO and 2 on peace talks each.
     assert sorted(c[2] for c in others) == [5 * 2, 5 * 3]
     unfolded = charts.stance_matrix(stances, statements, top=None, min_n=1)
@@ -187,6 +187,11 @@ def test_statements_over_time_draws_one_panel_per_party(data):
     assert bars["Russia"].marker.color == party_color("Russia")
     assert fig.layout.meta["freq"] == "D" and fig.layout.meta["undated"] == 1
     assert "1 undated statement(s) not shown" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    # One time axis for all panels (2 × 2 grid): dates under the lowest panel of each column, the empty cell blank.
+    axes = {name: fig.layout[name] for name in ("xaxis", "xaxis2", "xaxis3", "xaxis4")}
+    assert len({axes[name].matches or name.replace("axis", "") for name in axes}) == 1
+    assert axes["xaxis2"].showticklabels and axes["xaxis3"].showticklabels
+    assert axes["xaxis4"].visible is False and fig.layout.yaxis4.visible is False
 
 
 def points(fig: go.Figure, name: str):
@@ -208,6 +213,20 @@ def test_stance_over_time_for_target_and_party(data):
                                    party="Russia")
     assert {t.name.split(":")[0] for t in only.data} == {"Russia"} and "Russia" in only.layout.title.text
     assert is_empty(charts.stance_over_time(data["stances"], data["statements"], data["articles"], None))
+
+
+def test_one_period_of_news_keeps_a_readable_time_axis():
+    # Everything in one period: plotly alone would zoom to a millisecond ("23:59:59.9995") around the point.
+    articles = pd.DataFrame({"article_id": ["a0", "a1"], "published": ["2022-03-01", "2022-03-01"]})
+    statements = pd.DataFrame({"statement_id": ["s0", "s1"], "article_id": ["a0", "a1"], "party": "Ukraine"})
+    stances = pd.DataFrame({"statement_id": ["s0", "s1"], "target": "talks", "label": "favor", "score": 0.9})
+    for fig in (charts.stance_over_time(stances, statements, articles, "talks"),
+                charts.statements_over_time(statements, articles)):
+        period = pd.Period("2022-03-01", freq=fig.layout.meta["freq"])
+        low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+        assert low == (period - 1).start_time and high == (period + 1).start_time
+    spread = articles.assign(published=["2022-03-01", "2022-05-20"])
+    assert charts.stance_over_time(stances, statements, spread, "talks").layout.xaxis.range is None
 
 
 def test_stance_over_time_draws_a_line_with_a_band_where_enough_statements():

@@ -45,6 +45,16 @@ def test_the_simulation_tells_red_from_green_only_with_normal_vision():
     assert distance("#D62728", "#8C8C00", "deuteranopia") < MIN_DISTANCE
 
 
+def test_every_party_of_the_default_config_has_a_colour_of_its_own():
+    # A party left to the fallback colours gets one fixed by its name's hash, which may be a listed party's.
+    from analysis.parties import parties
+
+    named = palette()["parties"]
+    assert "Other" in parties()
+    assert [party for party in parties() if party not in named] == []
+    assert len(set(named.values())) == len(named)
+
+
 @pytest.mark.parametrize("vision", SIMULATIONS)
 def test_every_pair_of_default_parties_is_distinct(vision):
     parties = list(palette()["parties"])

@@ -145,3 +145,49 @@ def test_zip_tables_are_neutralised_too():
     archive = zipfile.ZipFile(io.BytesIO(export.zip_bytes({}, {"statements": frame})))
     body = archive.read("tables/statements.csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
+
+
+@needs_chromium
+def test_export_page_archive_holds_figures_with_their_data(tmp_path, monkeypatch):
+    # The Export page end to end on a store written here: every exported chart shows its data, not a frame.
+    from PIL import Image
+
+    from analysis.store import Store
+    from components import charts
+    from components.style import party_color
+    from test_page_positions import corpus
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.setenv("PARLEY_DB", str(tmp_path / "parley.duckdb"))
+    frames = corpus()
+    store = Store(tmp_path / "parley.duckdb")
+    store.write_batch(frames, "test", "test")
+    store.close()
+
+    def export_app():
+        import runpy
+        from pathlib import Path
+
+        from components import data, filters
+
+        filters.sidebar_filters(data.tables())
+        runpy.run_path(str(Path("views") / "export.py"))
+
+    at = AppTest.from_function(export_app, default_timeout=240).run()
+    assert not at.exception
+    next(b for b in at.button if b.label == "Build archive").click().run()
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["export_zip"][1]))
+    matrix = archive.read("charts/parley-stance-by-party-and-target-all.svg").decode("utf-8")
+    net = charts.stance_table(frames["stances"], frames["statements"])
+    for row in net.itertuples():  # every cell's number and every party's row label is drawn
+        assert charts.net_text(row.net) in matrix and row.party in matrix
+    tone = archive.read("charts/parley-tone-by-party-all.svg").decode("utf-8")
+    bars = [party_color(p) for p in ("Russia", "Ukraine")]
+    assert all(colour.lower() in tone.lower() or _rgb(colour) in tone for colour in bars)
+    image = Image.open(io.BytesIO(archive.read("charts/parley-stance-by-party-and-target-all.png"))).convert("RGB")
+    ink = sum(1 for pixel in image.getdata() if pixel != (255, 255, 255))
+    assert ink > 0.03 * image.width * image.height  # cells and labels, not a blank canvas
+
+
+def _rgb(colour: str) -> str:
+    return "rgb(" + ", ".join(str(int(colour[i:i + 2], 16)) for i in (1, 3, 5)) + ")"

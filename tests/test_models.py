@@ -172,6 +172,43 @@ def test_version_changes_with_targets(scorer):
     assert Scorer(scorer.sentiment, scorer.stance, list(scorer.targets)).version() == scorer.version()
 
 
+def test_version_is_known_without_loading_the_models_and_agrees_with_them(scorer):
+    # In a fresh process: the planned version loads neither ONNX Runtime nor the tokenizer.
+    code = (
+        "import sys\n"
+        "from models import scoring\n"
+        "print(scoring.planned_version())\n"
+        "print(sorted(m for m in ('onnxruntime', 'transformers', 'spacy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    planned, imported = done.stdout.split("\n")[:2]
+    assert imported == "[]"
+    assert planned == scorer.version()  # the loaded models' version, computed the same way
+    assert scoring.planned_version() == scorer.version()
+
+
+def test_planned_version_follows_the_weight_files(tmp_path, monkeypatch):
+    from models.classifier import digest_of
+
+    monkeypatch.setattr(registry, "_loaded", {})  # (a model loaded in this process names itself)
+    for task in ("sentiment", "stance"):
+        folder = tmp_path / task
+        folder.mkdir()
+        (folder / "model.onnx").write_bytes(b"graph")
+        (folder / ("head.npz" if task == "stance" else "text_head.npz")).write_bytes(b"head")
+        monkeypatch.setattr(registry, "SPECS", {**registry.SPECS, task: registry.ModelSpec(
+            f"test-{task}", task, registry.SPECS[task].labels, folder, registry.SPECS[task].hub_env)})
+    before = scoring.planned_version()
+    assert registry.planned_name("stance") == f"test-stance@{digest_of(tmp_path / 'stance')}"
+    (tmp_path / "stance" / "head.npz").write_bytes(b"another head")
+    assert scoring.planned_version() != before
+    (tmp_path / "stance" / "calibration.json").write_text("{}")
+    assert scoring.planned_version() not in {before, None}
+    monkeypatch.setenv("PARLEY_STANCE_MODEL", "some/hub-model")  # only loading it can tell its version
+    assert scoring.planned_version() is None
+
+
 def test_unknown_target_stands_for_itself():
     assert description("NATO enlargement") == "NATO enlargement"
     assert description("sanctions on Russia") != "sanctions on Russia"  # the configured description

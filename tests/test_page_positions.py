@@ -172,6 +172,20 @@ def test_clicked_matrix_cell_finds_its_statements():
     assert list(rows["article"]) == ["Decree on talks", "Second day"]
 
 
+def test_clicked_folded_row_finds_the_statements_of_the_folded_parties():
+    t = {**corpus(), "claims": conform(pd.DataFrame(), "claims")}
+    t["statements"].loc[t["statements"]["statement_id"] == "s3", "party"] = "Belarus"
+    fig = charts.stance_matrix(t["stances"], t["statements"], top=1, min_n=1)
+    assert fig.layout.meta["folded"] == ["Russia", "Ukraine"]  # one statement each; Belarus first by name
+    cells = [tuple(c[:2]) for c in fig.data[0].customdata]
+    points = [{"curve_number": 0, "point_index": cells.index(("2 less quoted parties", "peace negotiations"))}]
+    wanted = evidence.criteria(fig.layout.meta, evidence.fill_customdata(fig, points))
+    assert wanted == [{"party": "2 less quoted parties", "target": "peace negotiations"}]
+    rows = evidence.statements_behind(wanted, t, t["statements"], groups=fig.layout.meta["groups"])
+    assert sorted(rows["statement_id"]) == ["s1", "s2"]
+    assert evidence.statements_behind(wanted, t, t["statements"]).empty  # (what a click found before)
+
+
 def test_statements_taking_a_side_come_first():
     t = corpus()
     t["stances"] = conform(pd.DataFrame({

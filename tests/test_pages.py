@@ -101,3 +101,33 @@ def test_overview_is_a_briefing_with_evidence_behind_each_finding(db):
     assert any(label.startswith("Claims behind") for label in labels)
     evidence = next(e for e in at.expander if e.label == "Statements behind finding 1")
     assert len(evidence.dataframe[0].value) > 0
+
+
+def test_a_page_over_current_analyses_loads_neither_models_nor_spacy(tmp_path):
+    # In a fresh process, as a first visit: the store holds analyses made by this release (the shipped seed
+    # written under the versions of now), so the page and the stale check after it need no model and no parse.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys\n"
+        "from analysis import pipeline\n"
+        "from analysis.store import Store\n"
+        "from components.data import read_snapshot\n"
+        f"store = Store({str(tmp_path / 'first.duckdb')!r})\n"
+        "frames, _ = read_snapshot()\n"
+        "store.write_batch(frames, pipeline.pipeline_version(), pipeline.models_version())\n"
+        "store.set_meta('seeded', 'yes')\n"
+        "store.close()\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('dashboard.py', default_timeout=120).run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert at.metric, 'no figures'\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'thinc', 'onnxruntime', 'transformers'}))\n"
+    )
+    env = {**__import__("os").environ, "PARLEY_DB": str(tmp_path / "first.duckdb")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -31,12 +31,12 @@ st.header("Stance by party and target")
 st.caption("Each number: share of favor minus share of against (−100 to +100), each statement weighted by the "
            "model's confidence. Paler cells rest on fewer statements. Click a cell to read its statements.")
 # Bound to the URL, so a shared link opens with the same parties unfolded.
-unfold = st.toggle("Show every party (no \"Other parties\" row)", key="all_parties", bind="query-params")
+unfold = st.toggle("Show every party (no \"less quoted parties\" row)", key="all_parties", bind="query-params")
 matrix = charts.stance_matrix(stances, scope, caption, top=None if unfold else -1)
 picked = show(matrix, "stance by party and target", charts.stance_table(stances, scope), "matrix")
 if (folded := (matrix.layout.meta or {}).get("folded")):
-    st.caption(f"Folded into \"Other parties\": {', '.join(folded)}. Switch on \"Show every party\" to see "
-               "their rows and click their cells.")
+    st.caption(f"Folded into \"{charts.folded_label(len(folded))}\": {', '.join(folded)}. Switch on \"Show every "
+               "party\" to see their rows one by one.")
 if picked is not None:
     evidence.show(matrix, picked, tables, scope, "Statements behind the cell")
 
