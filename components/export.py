@@ -7,11 +7,14 @@ of Chromium time, and are cached by the figure's JSON, so a second click is inst
 from __future__ import annotations
 
 import io
+import os
+import sys
 import threading
 import warnings
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -27,6 +30,8 @@ SCALE = {"png": 2, "svg": 1, "pdf": 1}  # PNG at twice the slide size stays shar
 _CACHE_ENTRIES = 48
 # No MathJax: charts use no LaTeX, and kaleido would otherwise load it from a CDN on every render.
 KALEIDO_OPTIONS = {"mathjax": False}
+# On Linux the browser kaleido starts is the one found, run as a single process (see the script).
+LEAN_CHROMIUM = Path(__file__).with_name("chromium_lean.sh")
 
 # One Chromium job at a time (two cores); re-entrant so a ZIP export holds it across its whole batch.
 _render_lock = threading.RLock()
@@ -50,6 +55,16 @@ def browser_path() -> str | None:
 
 def can_render() -> bool:
     return browser_path() is not None
+
+
+@lru_cache(maxsize=1)
+def kaleido_options() -> dict:
+    """What kaleido is started with: no MathJax, and on Linux the found Chromium through LEAN_CHROMIUM."""
+    found = browser_path()
+    if found and sys.platform.startswith("linux") and os.access(LEAN_CHROMIUM, os.X_OK):
+        os.environ["PARLEY_CHROMIUM"] = found
+        return {**KALEIDO_OPTIONS, "path": str(LEAN_CHROMIUM)}
+    return dict(KALEIDO_OPTIONS)
 
 
 def image_bytes(fig: go.Figure, fmt: str) -> bytes:
@@ -81,7 +96,7 @@ def _kaleido_render(figure_json: str, fmt: str) -> bytes:
     options = dict(format=fmt, width=WIDTH, height=HEIGHT, scale=SCALE[fmt])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "kopts ignored" while a kaleido server is open
-        return kaleido.calc_fig_sync(figure, opts=options, kopts=KALEIDO_OPTIONS)
+        return kaleido.calc_fig_sync(figure, opts=options, kopts=kaleido_options())
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
@@ -161,7 +176,7 @@ class _kaleido_session:
 
         self._kaleido = kaleido
         try:
-            kaleido.start_sync_server(silence_warnings=True, **KALEIDO_OPTIONS)
+            kaleido.start_sync_server(silence_warnings=True, **kaleido_options())
             self._started = True
         except Exception:  # a server we cannot start: fall back to one browser per image
             self._started = False

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
+import sys
 import zipfile
 from pathlib import Path
 
@@ -41,6 +43,16 @@ def test_png_is_slide_sized_and_cached(monkeypatch):
     monkeypatch.setattr(export, "_kaleido_render", lambda *a, **k: calls.append(1) or b"")
     assert export.image_bytes(figure("A chart only this test renders"), "png") == data  # same JSON: no re-render
     assert calls == []
+
+
+@needs_chromium
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the single-process browser is used on Linux")
+def test_images_are_rendered_by_one_chromium_process():
+    options = export.kaleido_options()
+    assert Path(options["path"]) == export.LEAN_CHROMIUM and options["mathjax"] is False
+    assert os.environ["PARLEY_CHROMIUM"] == export.browser_path()
+    data = export.image_bytes(figure("Rendered by the single-process browser"), "png")
+    assert png_size(data) == (WIDTH * 2, HEIGHT * 2) and len(data) > 20_000
 
 
 @needs_chromium
