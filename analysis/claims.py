@@ -438,6 +438,12 @@ def _prep_objects(head, words) -> list:
         if child.dep_ not in ("prep", "prt", "advmod", "agent", "dative"):
             continue
         word = child.lower_
+        pair = next((w.split()[1] for w in words if " " in w and w.split()[0] == word and w != "out of"), None)
+        if pair and child.dep_ in ("prep", "advmod"):
+            # "along with the town of X", "together with X": the second word holds the object
+            out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == pair
+                    for p in c.children if p.dep_ == "pobj"]
+            continue
         if word == "out" and "out of" in words:
             out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
                     for p in c.children if p.dep_ == "pobj"]
@@ -476,7 +482,7 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                                and c.pos_ == "PROPN" and c.i == verb.i + 1]
                 if lemma in known.needs_preposition:
                     objects = [o for o in objects if o.lemma_.lower() in known.edge_nouns]
-                args += objects
+                args += objects + _gapped_objects(verb, objects)
         elif role == "subject":
             if not passive:
                 args += [c for c in verb.children if c.dep_ == "nsubj"]
@@ -493,6 +499,22 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
     if args:
         args += _prep_objects(verb, list(known.including))
     return [_antecedent(a) for a in args]
+
+
+def _gapped_objects(verb, objects) -> list:
+    """Later items of a list of objects the parser hung on the verb itself, as when dates or directions
+    interrupt the list ("liberated A on 9 May, B on 10 May, and C", "captured the mine, and the town
+    of B"): nouns after the object attached to the verb as conjuncts, appositions or adverbials."""
+    if not objects:
+        return []
+    first = min(o.i for o in objects)
+    out = [c for c in verb.children if c.i > first and c.dep_ in ("conj", "appos", "npadvmod")
+           and c.pos_ in ("PROPN", "NOUN")]
+    # "liberated A on Monday, B on Tuesday": B read as an apposition to the date
+    dates = [d for c in verb.children if c.i > first and c.dep_ == "prep"
+             for d in c.children if d.dep_ == "pobj" and d.ent_type_ in ("DATE", "TIME")]
+    return out + [c for d in dates for c in d.children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"
+                  and c.ent_type_ not in ("DATE", "TIME")]
 
 
 def _antecedent(token):
@@ -562,6 +584,9 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = _party(subject, here, context) if subject is not None else None
         if gainer is None and subject is not None and subject.lemma_.lower() in known.force_nouns:
             gainer = _earlier_subject(subject, here)  # "the brigade" of the side last named
+        if gainer is None and kind in ("advance", "contest") and (subject is None or subject.dep_ == "expl"
+                                                                  or subject.tag_ == "EX"):
+            gainer = _attacking_forces(verb, here)  # "... and there was fighting in X"
     if kind == "lose":
         # "surrendered the city to the Russian Army": the side named after "to" gains
         taker = _first_party(_prep_objects(verb, ["to"]), here, context, named_only=True)
@@ -641,6 +666,9 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
     if not located:
         return None
     gainer = _noun_party(noun, here, context)
+    if gainer is None and meaning.kind in ("advance", "contest"):
+        # "Ukrainian forces pushed on, and there was fighting in X": the side the sentence follows attacks
+        gainer = _attacking_forces(noun, here)
     if meaning.kind == "lose" and gainer is None:
         return None
     loser = None
@@ -689,11 +717,16 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
 
 
 # -- places ----------------------------------------------------------------------------------------
-def _conjuncts(token) -> list:
+def _conjuncts(token, here: _Sentence) -> list:
+    """The token and the items listed with it. The parser makes some list items appositions ("in A, B,
+    C and D"); an apposition that is itself a place name, or "the town of X", is an item too (a
+    qualifier such as "A, B Oblast" is set apart by _is_qualifier)."""
     out = [token]
     for child in token.children:
-        if child.dep_ == "conj":
-            out += _conjuncts(child)
+        if child.dep_ == "conj" or (child.dep_ == "appos" and (
+                (child.pos_ == "PROPN" and child.i in here.places)
+                or child.lemma_.lower() in rules().settlement_containers)):
+            out += _conjuncts(child, here)
     return out
 
 
@@ -702,7 +735,7 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
     known = rules()
     out: list = []
     for arg in args:
-        members = sorted(_conjuncts(arg), key=lambda t: t.i)
+        members = sorted(_conjuncts(arg, here), key=lambda t: t.i)
         previous, previous_place = None, None
         for member in members:
             if previous is not None and _is_qualifier(previous, member, here, previous_place):
@@ -813,6 +846,15 @@ def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = 
         if party:
             return party
     return None
+
+
+def _attacking_forces(token, here: _Sentence) -> str | None:
+    """For fighting or an advance with no side named: the party of the forces named as a subject
+    earlier in the sentence ("Ukrainian forces pushed on and there was fighting in X"); a speaker or
+    an institution is no attacker."""
+    earlier = [party for i, party in here.subjects
+               if i < token.i and token.doc[i].lemma_.lower() in rules().force_nouns]
+    return earlier[-1] if earlier else None
 
 
 def _earlier_subject(token, here: _Sentence) -> str | None:

@@ -214,3 +214,29 @@ def test_a_parsed_doc_can_be_passed_in():
     text = "Russian troops captured Lyman."
     found = claims.extract({"article_id": "a", "text": text, "published": ""}, None, doc=parse([text])[0])
     assert (found.iloc[0]["place"], found.iloc[0]["claim"]) == ("Lyman", "captured")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # dates between the items: the parser hangs the later items on the verb
+    ("Ukrainian troops liberated Balakliia on Monday, Izium on Tuesday, and Kupiansk and Vovchansk on Friday.",
+     ["Balakliia", "Izium", "Kupiansk", "Vovchansk"]),
+    # the first object is no place; the town after it is still an object of the verb
+    ("Russian forces captured the bridge and the railway depot, and the nearby town of Pryvillia.", ["Pryvillia"]),
+    # "along with" adds a place to the claim
+    ("Ukrainian forces withdrew from the power plant, along with the nearby town of Soledar.", ["Soledar"]),
+])
+def test_interrupted_lists_give_every_place_its_claim(text, expected):
+    assert sorted(extract(text)["place"]) == expected
+
+
+def test_list_items_the_parser_reads_as_appositions_are_claimed():
+    found = extract("Then there was heavy fighting in Soledar, Bakhmutske, Pidhorodnie and Klishchiivka.")
+    assert sorted(found["place"]) == ["Bakhmutske", "Klishchiivka", "Pidhorodnie", "Soledar"]
+    assert set(found["claim"]) == {"contested"}
+
+
+def test_fighting_without_a_named_side_is_the_attack_of_the_forces_the_sentence_follows():
+    found = extract("Ukrainian forces pushed Russian units back and there was fighting in Klishchiivka.")
+    assert one(found, place="Klishchiivka")["party"] == "Ukraine"
+    found = extract("The Ukrainian General Staff said that heavy fighting continued in Klishchiivka.")
+    assert one(found, place="Klishchiivka")["party"] == "Russia"  # a speaker is no attacker
