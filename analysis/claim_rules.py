@@ -49,6 +49,7 @@ class Rules:
     previous_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
+    object_pronouns: frozenset[str]
     attempt_heads: frozenset[str]
     intent_heads: frozenset[str]
     success_heads: frozenset[str]
@@ -137,6 +138,7 @@ def _load(path: str, mtime: float) -> Rules:
         previous_pronouns=_lower(pronouns.get("previous_subject")),
         speaker_pronouns=_lower(pronouns.get("speaker")),
         relative_pronouns=_lower(pronouns.get("relative")),
+        object_pronouns=_lower(pronouns.get("places_named_before")),
         attempt_heads=_lower(config.get("attempt_heads")),
         intent_heads=_lower(config.get("intent_heads")),
         success_heads=_lower(config.get("success_heads")),

@@ -533,6 +533,10 @@ def _antecedent(token):
             objects = [c for c in located.children if c.dep_ == "dobj" and c.pos_ == "PROPN"]
             if located.pos_ == "VERB" and objects:
                 return objects[0]
+        if noun.dep_ == "attr":  # "Bakhmut is a city that resists": the copula's subject
+            subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+            if subjects:
+                return subjects[0]
         return noun
     return token
 
@@ -769,6 +773,8 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     place = here.places.get(member.i)
     if place is not None:
         return [(member, place)]
+    if member.pos_ == "PRON" and member.lower_ in known.object_pronouns and member.dep_ == "dobj":
+        return _list_before(member, here, context)
     lemma = member.lemma_.lower()
     # "Kherson regions", "the Donetsk, Luhansk and Kherson regions": names written before the head
     named = [(t, here.places[t.i]) for t in member.subtree
@@ -795,6 +801,25 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         if recent:
             return [(member, max(reversed(recent), key=lambda p: context.mentions.get(p.name, 0)))]
     return []
+
+
+def _list_before(pronoun, here: _Sentence, context: _Context) -> list:
+    """The places an object pronoun stands for: the list of places named last before it in the same
+    sentence ("advanced to A and B and recaptured them"); "it" stands for one place only, and for
+    "the town" when the text said "the town" since ("went around the town to besiege it")."""
+    before = [i for i in here.places if i < pronoun.i]
+    if not before:
+        return []
+    doc = pronoun.doc
+    vague = [t for t in doc[max(before) + 1 : pronoun.i] if t.lemma_.lower() in rules().vague_places]
+    if vague:
+        return [(pronoun, p) for _, p in _member_places(vague[-1], here, context, 3)][:1]
+    first = doc[max(before)]
+    while first.dep_ in ("conj", "appos") and first.head.i in here.places and pronoun.lower_ != "it":
+        first = first.head
+    if pronoun.lower_ == "it":
+        return [(pronoun, here.places[first.i])]
+    return [(pronoun, here.places[t.i]) for t in _conjuncts(first, here) if t.i in here.places]
 
 
 # -- parties -----------------------------------------------------------------------------------------

@@ -240,3 +240,20 @@ def test_fighting_without_a_named_side_is_the_attack_of_the_forces_the_sentence_
     assert one(found, place="Klishchiivka")["party"] == "Ukraine"
     found = extract("The Ukrainian General Staff said that heavy fighting continued in Klishchiivka.")
     assert one(found, place="Klishchiivka")["party"] == "Russia"  # a speaker is no attacker
+
+
+def test_an_object_pronoun_claims_the_places_listed_just_before_it():
+    found = extract("Ukrainian troops advanced to Kreminna and Rubizhne and recaptured them by October.")
+    assert sorted(found[found["claim"] == "reclaimed"]["place"]) == ["Kreminna", "Rubizhne"]
+    found = extract("Russian forces left Soledar and went around the town of Bakhmut to besiege it.")
+    assert list(found[found["claim"] == "contested"]["place"]) == ["Bakhmut"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Moscow demands recognition of Russian sovereignty over Crimea.", [("Crimea", "annexed", "Russia")]),
+    ("Ukraine insists on its sovereignty over Crimea.", []),  # the owner's own sovereignty is no claim
+    ("Ukrainian troops resisted in Soledar for weeks.", [("Soledar", "contested", "Russia")]),
+])
+def test_sovereignty_over_a_place_and_resisting_in_it(text, expected):
+    found = extract(text)
+    assert list(zip(found["place"], found["claim"], found["party"])) == expected
