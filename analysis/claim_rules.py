@@ -36,6 +36,7 @@ class Rules:
     needs_preposition: frozenset[str]
     edge_nouns: frozenset[str]
     containers: frozenset[str]
+    ground_nouns: frozenset[str]
     not_ground_attacks: frozenset[str]
     distance_units: frozenset[str]
     settlement_containers: frozenset[str]
@@ -125,6 +126,7 @@ def _load(path: str, mtime: float) -> Rules:
         needs_preposition=_lower(config.get("needs_preposition")),
         edge_nouns=_lower(config.get("edge_nouns")),
         containers=_lower(config.get("containers")),
+        ground_nouns=_lower(config.get("ground_nouns")),
         not_ground_attacks=_lower(config.get("not_ground_attacks")),
         distance_units=_lower(config.get("distance_units")),
         settlement_containers=_lower(config.get("settlement_containers")),

@@ -104,6 +104,7 @@ class _Context:
     recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
     oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
     mentions: dict[str, int] = field(default_factory=dict)  # how often each place was named so far
+    unplaced: set[int] = field(default_factory=set)  # offsets of claimed ground no located place names
 
     def statement_at(self, position: int) -> tuple[str, str | None]:
         """(statement_id, speaker's party) of the statement around a character offset; the author's
@@ -144,9 +145,17 @@ def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> 
     is parsed here. `statements` (the article's statements table) gives each claim its statement and
     the speaker's party that "we" stands for.
     """
+    return extract_counted(article, statements, doc)[0]
+
+
+def extract_counted(article: dict, statements: pd.DataFrame | None = None, doc=None) -> tuple[pd.DataFrame, int]:
+    """`extract`, and how many claim mentions the article has whose ground is no place the gazetteer
+    locates ("captured the village", "liberated 500 km² of territory", a name the gazetteer lacks):
+    they are no claims, but an analyst should know they were read (the articles table's
+    `unplaced_claims`)."""
     text = str(article.get("text") or "")
     if not text.strip():
-        return _EMPTY.copy()
+        return _EMPTY.copy(), 0
     context = _Context(
         article_id=str(article.get("article_id") or ""), published=_published(article), statements=statements,
         author_party=parties.party_of(str(article.get("author") or "")) if article.get("author") else None,
@@ -156,8 +165,8 @@ def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> 
         for sent in parsed.sents:
             rows += _sentence_claims(sent, offset, context)
     if not rows:
-        return _EMPTY.copy()
-    return conform(pd.DataFrame(rows).drop_duplicates("claim_id"), "claims")
+        return _EMPTY.copy(), len(context.unplaced)
+    return conform(pd.DataFrame(rows).drop_duplicates("claim_id"), "claims"), len(context.unplaced)
 
 
 # -- one sentence --------------------------------------------------------------------------------------
@@ -553,6 +562,8 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None
     located = _places_of(args, here, context)
     if not located:
+        if _modality(verb) in ("claim", "attempt"):
+            _note_unplaced(args, here, context)
         return None
     modality = _modality(verb)
     kind = meaning.kind
@@ -668,6 +679,7 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
     located = _places_of(args, here, context) if args else []
     if not located:
+        _note_unplaced(args, here, context)
         return None
     gainer = _noun_party(noun, here, context)
     if gainer is None and meaning.kind in ("advance", "contest"):
@@ -685,6 +697,7 @@ def _participle_claim(word, meaning: Meaning, here: _Sentence, context: _Context
     noun = word.head
     located = _places_of([noun], here, context)
     if not located:
+        _note_unplaced([noun], here, context)
         return None
     gainer = None
     doc = word.doc
@@ -710,6 +723,7 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
         args = [owner]
     located = _places_of([_antecedent(a) for a in args], here, context)
     if not located:
+        _note_unplaced([_antecedent(a) for a in args], here, context)
         return None
     gainer = _noun_party(noun, here, context)
     if gainer is None:
@@ -754,6 +768,40 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
             seen.add(place.name)
             unique.append((token, place))
     return unique
+
+
+def _note_unplaced(args, here: _Sentence, context: _Context) -> None:
+    """Remember the claim's arguments that name ground but no place the gazetteer locates: a land noun
+    ("the village", "territory", "500 km² of land") or a proper name the gazetteer lacks."""
+    for arg in args:
+        for member in _conjuncts(arg, here):
+            ground = _unlocated_ground(member, here)
+            if ground is not None:
+                context.unplaced.add(here.offset + ground.idx)
+
+
+def _unlocated_ground(token, here: _Sentence, depth: int = 0):
+    """The token that names unlocated ground in the phrase the token heads, or None."""
+    known = rules()
+    if token.i in here.places or token.pos_ == "PRON":
+        return None
+    if token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC", ""):
+        name = " ".join(t.text for t in token.lefts if t.dep_ == "compound") + " " + token.text
+        if places.resolve(name.strip()) is None and not parties.party_of(name.strip()):
+            return token
+        return None
+    if token.lemma_.lower() in known.ground_nouns:
+        inner = _prep_objects(token, ["of"]) if depth < 2 else []
+        if any(t.i in here.places for o in inner for t in o.subtree):
+            return None  # the ground is a located place's ("the territory of Kherson Oblast")
+        named = [g for o in inner for g in [_unlocated_ground(o, here, depth + 1)] if g is not None]
+        return named[0] if named else token
+    if depth < 2 and token.lemma_.lower() in known.containers:
+        for inner in _prep_objects(token, ["of"]):
+            found = _unlocated_ground(inner, here, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _is_qualifier(before, member, here: _Sentence, before_place) -> bool:

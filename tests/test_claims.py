@@ -257,3 +257,33 @@ def test_an_object_pronoun_claims_the_places_listed_just_before_it():
 def test_sovereignty_over_a_place_and_resisting_in_it(text, expected):
     found = extract(text)
     assert list(zip(found["place"], found["claim"], found["party"])) == expected
+
+
+@pytest.mark.parametrize("text, unplaced", [
+    ("Russian troops captured the village after heavy fighting.", 1),
+    ("Ukraine has liberated 500 square kilometres of territory.", 1),
+    ("Ukrainian forces liberated several villages in the east.", 1),
+    ("The occupied territories will be liberated.", 1),
+    ("Russian forces captured two tanks.", 0),  # no ground
+    ("Russia plans to capture the city.", 0),  # a plan, no claim
+    ("Russia invaded Ukraine in February.", 0),  # a country is known, only not a claim's place
+    ("Russian forces occupied the territory of Kherson Oblast.", 0),  # located: a claim
+    ("Wagner captured Soledar. The city had been shelled for weeks before Russian troops took the city.", 0),
+])
+def test_claim_mentions_without_a_located_place_are_counted(text, unplaced):
+    found, count = claims.extract_counted({"article_id": "a", "text": text, "published": ""})
+    assert count == unplaced
+    assert all(found["place"].str.len() > 0)
+
+
+def test_the_pipeline_records_the_unplaced_mentions_on_each_article():
+    from analysis import pipeline
+    from analysis.tables import conform
+
+    articles = conform(pd.DataFrame({
+        "article_id": ["a", "b"], "title": ["A", "B"],
+        "text": ["Russian troops captured the village and the town.", "Ukrainian forces liberated Izium."],
+    }), "articles")
+    frames = pipeline.extract(articles)
+    assert frames["articles"].set_index("article_id")["unplaced_claims"].to_dict() == {"a": 2, "b": 0}
+    assert list(frames["claims"]["place"]) == ["Izium"]
