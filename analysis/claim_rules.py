@@ -68,12 +68,25 @@ class Rules:
     history: re.Pattern
     region_list: re.Pattern
     areas: tuple[tuple[re.Pattern, float], ...]
+    words: dict[str, frozenset[str]]  # the function words the rules read, by role (`words` in the file)
+    past_ending: str
+    y_ending: str
+    region_word: str
+    number_words: dict[str, float]
+    month_abbreviations: dict[str, int]
 
     def opponent(self, party: str | None) -> str | None:
         return self.opponents.get(party or "")
 
+    def word(self, role: str) -> frozenset[str]:
+        """The words of one role in `words` ("negations", "loser_preps", ...)."""
+        try:
+            return self.words[role]
+        except KeyError:
+            raise KeyError(f"{CONFIG.name}: `words` has no {role!r} list; add it.") from None
 
-_NUMBER = r"(?P<n>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<mult>thousand|million))?"
+
+_NUMBER = r"(?P<n>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<mult>%s))?"
 
 
 def _words(words) -> str:
@@ -118,6 +131,10 @@ def _load(path: str, mtime: float) -> Rules:
         return out
 
     pronouns = config.get("pronouns") or {}
+    words = config.get("words") or {}
+    morphology = config.get("morphology") or {}
+    number_words = {str(k).lower(): float(v) for k, v in (config.get("number_words") or {}).items()}
+    number = _NUMBER % (_words(sorted(number_words, key=len, reverse=True)) or "(?!)")
     return Rules(
         verbs={k: tuple(v) for k, v in verbs.items()},
         nouns=nouns,
@@ -161,9 +178,15 @@ def _load(path: str, mtime: float) -> Rules:
             % _words(config["region_plurals"])
         ),
         areas=tuple(
-            (re.compile(rf"{_NUMBER}\s*(?:{unit})", re.IGNORECASE), float(factor))
+            (re.compile(rf"{number}\s*(?:{unit})", re.IGNORECASE), float(factor))
             for unit, factor in config["area_units"].items()
         ),
+        words={str(role): _lower(items) for role, items in words.items()},
+        past_ending=str(morphology.get("past_ending", "")),
+        y_ending=str(morphology.get("y_ending", "")),
+        region_word=str(config.get("region_word", "")),
+        number_words=number_words,
+        month_abbreviations={str(k).lower(): int(v) for k, v in (config.get("month_abbreviations") or {}).items()},
     )
 
 

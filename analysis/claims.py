@@ -31,7 +31,7 @@ UNKNOWN = "Unknown"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
+_MONTHS.update(rules().month_abbreviations)
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTH = r"(?:%s)\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE = re.compile(
@@ -49,7 +49,7 @@ def areas(text: str) -> list[tuple[int, int, float]]:
     for pattern, factor in rules().areas:
         for m in pattern.finditer(text):
             value = float(re.sub(r"[,\s]", "", m.group("n")))
-            value *= {"thousand": 1e3, "million": 1e6}.get((m.group("mult") or "").lower(), 1)
+            value *= rules().number_words.get((m.group("mult") or "").lower(), 1)
             found.append((m.start(), m.end(), round(value * factor, 3)))
     found.sort()
     return [f for i, f in enumerate(found) if not any(o[0] <= f[0] < o[1] for o in found[:i])]
@@ -252,7 +252,7 @@ def _oblast_lists(sentence: str) -> dict[int, places.Place]:
             words = name.group().split()
             # "Ukraine's Kherson and Zaporizhzhia regions": the possessor is no part of the name
             for first in range(len(words)):
-                oblast = places.resolve(" ".join(words[first:]) + " region")
+                oblast = places.resolve(" ".join(words[first:]) + " " + rules().region_word)
                 if oblast is not None and oblast.type in ("oblast", "region"):
                     out[m.start(1) + name.start() + len(" ".join(words[:first])) + (1 if first else 0)] = oblast
                     break
@@ -283,13 +283,17 @@ def _lemma(token) -> str:
         return lemma
     known = rules()
     word = token.lower_
-    if word.endswith("ed") or word in _irregular_verbs():
-        # an adjective tagged "liberated", "occupied", "held": the verb it was made from
-        guesses = [word[:-1], word[:-2], word[:-3] + "y", word[:-3]] + list(_irregular_verbs().get(word, []))
+    ending = known.past_ending
+    if (ending and word.endswith(ending)) or word in _irregular_verbs():
+        # an adjective tagged "liberated", "occupied", "held": the verb it was made from (the ending cut
+        # after its first letter, whole, or with a "y" the ending replaced: "occupied" → "occupy")
+        n = len(ending)
+        guesses = [word[: -(n - 1) or None], word[:-n], word[: -n - 1] + known.y_ending, word[: -n - 1]]
+        guesses += list(_irregular_verbs().get(word, []))
         for guess in guesses:
             if guess in known.verbs or guess in known.participles:
                 return guess
-    for prefix in ("re", "de-", "de"):
+    for prefix in known.word("verb_prefixes"):
         if token.lower_.startswith(prefix):
             base = _irregular_verbs().get(token.lower_[len(prefix):])
             if base:
@@ -336,7 +340,7 @@ def _claims_at(token, here: _Sentence, context: _Context) -> list[_Found]:
         found = _participle_claim(token, known.participles[lemma], here, context)
         if found:
             out.append(found)
-    if token.dep_ == "pobj" and token.head.lower_ == "under" and lemma in known.under:
+    if token.dep_ == "pobj" and token.head.lower_ in known.word("under") and lemma in known.under:
         found = _under_claim(token, known.under[lemma], here, context)
         if found:
             out.append(found)
@@ -358,8 +362,9 @@ def _forms(token) -> list[str]:
     without its ending."""
     word = token.lower_
     forms = [token.lemma_.lower()]
-    if token.tag_ in ("VBD", "VBN") and word.endswith("ed"):
-        forms += [word[:-1], word[:-2]]
+    ending = rules().past_ending
+    if token.tag_ in ("VBD", "VBN") and ending and word.endswith(ending):
+        forms += [word[: -(len(ending) - 1) or None], word[: -len(ending)]]
     return forms
 
 
@@ -377,15 +382,16 @@ def _modality(verb) -> str:
         aux = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
         if any(a in known.modals for a in aux):
             return "future"
-        if "would" in aux and ("have" in aux or any(t.lower_ == "if" for t in v.sent)):
+        if known.word("counterfactual") & set(aux) and (known.word("perfect") & set(aux) or any(
+                t.lower_ in known.word("conditions") for t in v.sent)):
             return "none"
-    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in base.children):
+    if any(c.dep_ == "mark" and c.lower_ in known.word("conditions") for c in base.children):
         return "none"  # "if Wagner captures the city"
     if base.dep_ in ("csubj", "nsubj") and base.tag_ == "VBG":
         # "capturing Bakhmut would only be a symbolic victory": the sentence's own mood
-        if any(c.dep_ == "aux" and c.lower_ in known.modals | {"would"} for c in base.head.children):
+        if any(c.dep_ == "aux" and c.lower_ in known.modals | known.word("counterfactual") for c in base.head.children):
             return "none"
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
+    infinitive = any(c.dep_ == "aux" and c.lower_ in known.word("infinitive") for c in base.children)
     if infinitive or base.dep_ == "xcomp":
         head = base.head
         forms = _forms(head)
@@ -396,7 +402,7 @@ def _modality(verb) -> str:
         if head_lemma in known.success_heads or any(c.lemma_.lower() in known.success_heads for c in head.children
                                                     if c.dep_ in ("acomp",)):
             return "claim"
-        if head_lemma == "order" and head.head.lower_ == "in":
+        if f"{head.head.lower_} {head_lemma}" in known.word("purpose_phrases"):
             return "attempt"  # "advanced ... in order to liberate the city": a purpose
         if head_lemma in known.intent_heads:
             return "future"
@@ -405,7 +411,7 @@ def _modality(verb) -> str:
         # "launched an offensive to capture Kyiv": a purpose is an attack on the place
         if infinitive:
             return "attempt"
-    if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and (
+    if base.dep_ == "pcomp" and base.head.lower_ in known.word("gerund_preps") and (
             base.head.head.lemma_.lower() in known.attempt_heads | known.intent_heads):
         return "attempt"  # "its objective of capturing Kyiv", "an attempt at encircling"
     return "claim"
@@ -421,7 +427,7 @@ def _subject(verb):
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _is_passive(verb.head):
         return _subject(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        if verb.dep_ == "xcomp" or verb.tag_ == "VBG" or any(c.lower_ == "to" for c in verb.children):
+        if verb.dep_ == "xcomp" or verb.tag_ == "VBG" or any(c.lower_ in rules().word("infinitive") for c in verb.children):
             return _subject(verb.head) if not _is_passive(verb.head) else None
     if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
         return verb.head  # "Ukrainian forces liberating Balakliia"
@@ -442,29 +448,30 @@ def _agent(verb):
 
 def _prep_objects(head, words) -> list:
     """Objects of the head's prepositions among `words` ("from", "out of", "towards")."""
+    known = rules()
     out = []
+    pairs = [tuple(w.split(" ", 1)) for w in words if " " in w]
     for child in head.children:
         if child.dep_ not in ("prep", "prt", "advmod", "agent", "dative"):
             continue
         word = child.lower_
-        pair = next((w.split()[1] for w in words if " " in w and w.split()[0] == word and w != "out of"), None)
-        if pair and child.dep_ in ("prep", "advmod"):
-            # "along with the town of X", "together with X": the second word holds the object
-            out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == pair
-                    for p in c.children if p.dep_ == "pobj"]
-            continue
-        if word == "out" and "out of" in words:
-            out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                    for p in c.children if p.dep_ == "pobj"]
-            out += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        elif word == "as" and "such as" in words and any(c.lower_ == "such" for c in child.children):
-            out += [c for c in child.children if c.dep_ == "pobj"]
+        pair = next(((first, second) for first, second in pairs
+                     if word == first or (word == second and any(c.lower_ == first for c in child.children))), None)
+        if pair and word == pair[0]:
+            # "out of Kherson", "along with the town of X": the second word holds the object; with "out" a
+            # particle, the parser may hang the second word on the head
+            own = [p for c in child.children if c.dep_ == "prep" and c.lower_ == pair[1]
+                   for p in c.children if p.dep_ == "pobj"]
+            out += own or [p for c in head.children if c.dep_ == "prep" and c.lower_ == pair[1]
+                           for p in c.children if p.dep_ == "pobj"]
+        elif pair:
+            out += [c for c in child.children if c.dep_ == "pobj"]  # "such as X": "such" hangs on "as"
         elif word in words and child.dep_ == "prep":
             out += [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             # "not just from Kyiv Oblast, but also from Sumy": the same preposition again
             out += [p for c in child.children if c.dep_ == "conj" and c.lower_ == word
                     for p in c.children if p.dep_ == "pobj"]
-        elif child.dep_ == "advmod" and word in ("away", "back", "off"):
+        elif child.dep_ == "advmod" and word in known.word("adverb_particles"):
             out += _prep_objects(child, words)  # "driven away from the city"
         elif word in words and child.dep_ == "advmod":
             # "towards" is sometimes parsed as an adverb with the place as its object
@@ -535,7 +542,7 @@ def _antecedent(token):
         noun = clause.head
         # "A, B and C in the Kyiv region, which were liberated": the parser hangs the clause on the
         # region; the places liberated are the ones the region locates.
-        if noun.dep_ == "pobj" and noun.head.lower_ == "in":
+        if noun.dep_ == "pobj" and noun.head.lower_ in rules().word("location_preps"):
             located = noun.head.head
             if located.pos_ == "PROPN":
                 return located
@@ -582,7 +589,7 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = _first_party(_prep_objects(verb, list(meaning.gainer_preps)), here, context)
     elif kind == "join":
         objects = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
-        objects += [p for o in objects for p in _prep_objects(o, ["of"])]
+        objects += [p for o in objects for p in _prep_objects(o, list(known.word("part_of")))]
         gainer = next((party for o in objects for party in [_country_party(o)] if party), None)
         if gainer is None:
             return None
@@ -604,15 +611,15 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
             gainer = _attacking_forces(verb, here)  # "... and there was fighting in X"
     if kind == "lose":
         # "surrendered the city to the Russian Army": the side named after "to" gains
-        taker = _first_party(_prep_objects(verb, ["to"]), here, context, named_only=True)
+        taker = _first_party(_prep_objects(verb, list(known.word("recipient_preps"))), here, context, named_only=True)
         if taker:
             kind, gainer = "take", taker
     if kind == "take" and gainer is None and passive:
         # "Balakliia itself was captured on March 3": by the side the narrative follows
         gainer = _earlier_subject(verb, here)
     if kind in ("take", "liberate", "hold"):
-        loser = _first_party(_prep_objects(verb, ["from", "out of"]), here, context, named_only=True)
-        if "out of" in meaning.places or "from" in meaning.places:
+        loser = _first_party(_prep_objects(verb, list(known.word("loser_preps"))), here, context, named_only=True)
+        if known.word("loser_preps") & set(meaning.places):
             # "drove the enemy out of", "the enemy was driven out of": the one driven out loses
             driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
             loser = _first_party(driven, here, context) or loser
@@ -635,12 +642,12 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
             party = _party(child, here, context, bare=True)
             if party:
                 return party
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if child.dep_ == "prep" and child.lower_ in rules().word("agent_preps"):
             party = _first_party([c for c in child.children if c.dep_ == "pobj"], here, context)
             if party:
                 return party
     head = noun.head
-    if noun.dep_ == "pobj" and head.lower_ in ("in", "into", "at") and head.head.pos_ == "VERB":
+    if noun.dep_ == "pobj" and head.lower_ in rules().word("engaged_preps") and head.head.pos_ == "VERB":
         head = head.head  # "engaged in fierce battles": the engaging side
     elif not (noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs):
         return None
@@ -648,7 +655,7 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
     if subject is None:
         return None
     party = _party(subject, here, context)
-    if party is None and subject.lemma_.lower() in rules().force_nouns | {"direction"}:
+    if party is None and subject.lemma_.lower() in rules().force_nouns:
         party = _earlier_subject(subject, here)
     return party
 
@@ -661,19 +668,19 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None  # "a potential blockade of the city"
     if meaning.kind == "contest" and any(c.dep_ == "amod" and c.lower_ in known.campaign_modifiers for c in noun.children):
         return None  # "the wider battle of Donbas" names a campaign
-    if noun.lemma_.lower() == "attack" and any(
+    if noun.lemma_.lower() in known.word("strike_nouns") and any(
             c.lemma_.lower() in known.not_ground_attacks for c in noun.children if c.dep_ in ("amod", "compound", "nmod")):
         return None  # "a missile attack on Kyiv" strikes from afar
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
-    for agent in _prep_objects(noun, ["by"]):
-        args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
+    for agent in _prep_objects(noun, list(known.word("agent_preps"))):
+        args += _prep_objects(agent, [p for p in meaning.noun_preps if p in known.word("part_of")])  # "annexation by Russia of X"
     if args:
         # "the annexation of X, as well as Crimea": the parser may join the later places to the noun
         args += [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
     if noun.dep_ == "dobj" and not args:
         # "launched a counteroffensive in Kharkiv Oblast", "declared control over X": the place may hang
         # on the verb
-        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
+        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p not in known.word("part_of")])
     if noun.dep_ in ("nsubj", "nsubjpass") and not args:
         # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
         args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
@@ -689,7 +696,7 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None
     loser = None
     if meaning.kind in ("take", "liberate", "hold"):
-        loser = _first_party(_prep_objects(noun, ["from"]), here, context, named_only=True)
+        loser = _first_party(_prep_objects(noun, list(known.word("loser_preps"))), here, context, named_only=True)
     return _Found(meaning.kind, noun, located, gainer, loser, default_speaker=meaning.kind == "liberate")
 
 
@@ -713,7 +720,7 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
     prep = noun.head
     owner = prep.head
     doc = noun.doc
-    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in ("not", "no", "never")):
+    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in rules().word("negations")):
         return None  # "the cities not under Russian control"
     if any(c.dep_ == "neg" for c in owner.children):
         return None
@@ -727,7 +734,7 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
         return None
     gainer = _noun_party(noun, here, context)
     if gainer is None:
-        gainer = _first_party(_prep_objects(noun, ["of"]), here, context)
+        gainer = _first_party(_prep_objects(noun, list(rules().word("part_of"))), here, context)
     kind = meaning.kind
     if kind == "hold" and any(c.lower_ in rules().regained for c in owner.children if c.dep_ == "advmod"):
         kind = "take"  # "again under Ukrainian control": retaken
@@ -791,13 +798,13 @@ def _unlocated_ground(token, here: _Sentence, depth: int = 0):
             return token
         return None
     if token.lemma_.lower() in known.ground_nouns:
-        inner = _prep_objects(token, ["of"]) if depth < 2 else []
+        inner = _prep_objects(token, list(known.word("part_of"))) if depth < 2 else []
         if any(t.i in here.places for o in inner for t in o.subtree):
             return None  # the ground is a located place's ("the territory of Kherson Oblast")
         named = [g for o in inner for g in [_unlocated_ground(o, here, depth + 1)] if g is not None]
         return named[0] if named else token
     if depth < 2 and token.lemma_.lower() in known.containers:
-        for inner in _prep_objects(token, ["of"]):
+        for inner in _prep_objects(token, list(known.word("part_of"))):
             found = _unlocated_ground(inner, here, depth + 1)
             if found is not None:
                 return found
@@ -809,7 +816,7 @@ def _is_qualifier(before, member, here: _Sentence, before_place) -> bool:
     between = before.doc[before.i + 1 : member.left_edge.i]
     if before_place is None:
         return False
-    if any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between):
+    if any(t.dep_ == "cc" or t.lower_ in known.word("list_joiners") for t in between):
         return False
     names_admin = member.text in known.qualifiers or (
         here.places.get(member.i) is not None and here.places[member.i].type in ("oblast", "region"))
@@ -830,7 +837,7 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     if named and known.vague_places.get(lemma, set()) & {"oblast", "region"}:
         return named  # "Kherson regions", "the Donetsk and Luhansk oblasts"
     if depth < 3 and lemma in known.containers:
-        inner = _prep_objects(member, ["of"] + list(known.including))
+        inner = _prep_objects(member, list(known.word("part_of")) + list(known.including))
         inner += [c for c in member.children if c.dep_ == "appos"]
         found = _places_of(inner, here, context, depth + 1) if inner else []
         if lemma in known.settlement_containers:
@@ -838,7 +845,7 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         if found:
             return found
     if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in member.children):
+            c.dep_ == "det" and c.lower_ in known.word("definite") for c in member.children):
         wanted = known.vague_places[lemma]
         earlier = [here.places[i] for i in sorted(here.places) if i < member.i and here.places[i].type in wanted]
         if earlier:
@@ -863,9 +870,10 @@ def _list_before(pronoun, here: _Sentence, context: _Context) -> list:
     if vague:
         return [(pronoun, p) for _, p in _member_places(vague[-1], here, context, 3)][:1]
     first = doc[max(before)]
-    while first.dep_ in ("conj", "appos") and first.head.i in here.places and pronoun.lower_ != "it":
+    single = pronoun.lower_ in rules().word("single_place")
+    while first.dep_ in ("conj", "appos") and first.head.i in here.places and not single:
         first = first.head
-    if pronoun.lower_ == "it":
+    if single:
         return [(pronoun, here.places[first.i])]
     return [(pronoun, here.places[t.i]) for t in _conjuncts(first, here) if t.i in here.places]
 
@@ -878,7 +886,7 @@ def _named_party(token) -> str | None:
     doc = token.doc
     start, end = token.left_edge.i, token.i + 1
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and child.lower_ in rules().word("part_of"):
             end = max(end, child.right_edge.i + 1)
     text = doc[start:end].text
     for match in parties.registry().find(text):

@@ -287,3 +287,15 @@ def test_the_pipeline_records_the_unplaced_mentions_on_each_article():
     frames = pipeline.extract(articles)
     assert frames["articles"].set_index("article_id")["unplaced_claims"].to_dict() == {"a": 2, "b": 0}
     assert list(frames["claims"]["place"]) == ["Izium"]
+
+
+def test_every_function_word_role_the_rules_read_is_in_the_config():
+    import re as regex
+
+    from analysis.claim_rules import rules
+
+    source = (Path(claims.__file__)).read_text(encoding="utf-8")
+    roles = set(regex.findall(r'word\("([a-z_]+)"\)', source))
+    assert roles, "claims.py reads its function words through rules().word(role)"
+    for role in roles:
+        assert rules().word(role), role
