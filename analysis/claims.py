@@ -34,9 +34,12 @@ _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS.update(rules().month_abbreviations)
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTH = r"(?:%s)\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ORDINAL = "|".join(sorted(rules().word("ordinal_suffixes"), key=len, reverse=True))
+_DAY_OF = "|".join(rules().word("day_of"))
+_ON = "|".join(rules().word("weekday_preps"))
 _DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    r"(?:,?\s+(?P<y>\d{4}))?|\bon\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:{_ORDINAL})?\s+(?:(?:{_DAY_OF})\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:{_ORDINAL})?\b)"
+    rf"(?:,?\s+(?P<y>\d{{4}}))?|\b(?:{_ON})\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
     re.IGNORECASE,
 )
 _EMPTY = empty("claims")
@@ -511,7 +514,7 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                 args += _prep_objects(measure, preps)
         # "pushed the Russians out of Kherson": the preposition may hang on the object
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
-            args += _prep_objects(obj, [p for p in preps if p in ("out of", "from")])
+            args += _prep_objects(obj, [p for p in preps if p in known.word("loser_preps")])
     if args:
         args += _prep_objects(verb, list(known.including))
     return [_antecedent(a) for a in args]
