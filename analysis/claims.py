@@ -865,11 +865,15 @@ def _list_before(pronoun, here: _Sentence, context: _Context) -> list:
     """The places an object pronoun stands for: the list of places named last before it in the same
     sentence ("advanced to A and B and recaptured them"); "it" stands for one place only, and for
     "the town" when the text said "the town" since ("went around the town to besiege it")."""
-    before = [i for i in here.places if i < pronoun.i]
+    doc = pronoun.doc
+    # an oblast that only locates the list ("A and B, all within Donetsk Oblast") is not what it stands for
+    before = [i for i in here.places if i < pronoun.i and not (
+        doc[i].dep_ in ("pobj", "compound") and here.places[i].type in ("oblast", "region")
+        and _locating_preposition(doc[i]))]
     if not before:
         return []
-    doc = pronoun.doc
-    vague = [t for t in doc[max(before) + 1 : pronoun.i] if t.lemma_.lower() in rules().vague_places]
+    vague = [t for t in doc[max(before) + 1 : pronoun.i] if t.lemma_.lower() in rules().vague_places
+             and t.i not in here.places]
     if vague:
         return [(pronoun, p) for _, p in _member_places(vague[-1], here, context, 3)][:1]
     first = doc[max(before)]
@@ -879,6 +883,14 @@ def _list_before(pronoun, here: _Sentence, context: _Context) -> list:
     if single:
         return [(pronoun, here.places[first.i])]
     return [(pronoun, here.places[t.i]) for t in _conjuncts(first, here) if t.i in here.places]
+
+
+def _locating_preposition(token) -> bool:
+    """Whether the token's phrase is the object of a preposition that locates ("in", "within")."""
+    node = token
+    while node.dep_ == "compound":
+        node = node.head
+    return node.dep_ == "pobj" and node.head.lower_ in rules().word("location_preps")
 
 
 # -- parties -----------------------------------------------------------------------------------------
@@ -936,8 +948,9 @@ def _attacking_forces(token, here: _Sentence) -> str | None:
     """For fighting or an advance with no side named: the party of the forces named as a subject
     earlier in the sentence ("Ukrainian forces pushed on and there was fighting in X"); a speaker or
     an institution is no attacker."""
+    known = rules()
     earlier = [party for i, party in here.subjects
-               if i < token.i and token.doc[i].lemma_.lower() in rules().force_nouns]
+               if i < token.i and token.doc[i].lemma_.lower() in known.force_nouns and party in known.opponents]
     return earlier[-1] if earlier else None
 
 

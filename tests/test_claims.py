@@ -299,3 +299,9 @@ def test_every_function_word_role_the_rules_read_is_in_the_config():
     assert roles, "claims.py reads its function words through rules().word(role)"
     for role in roles:
         assert rules().word(role), role
+
+
+def test_an_oblast_that_locates_a_list_is_not_what_the_pronoun_after_it_stands_for():
+    found = extract("Ukraine pushed north, advancing to Kreminna, Rubizhne and Svatove, all within Luhansk Oblast, "
+                    "and recaptured them by October.")
+    assert sorted(found[found["claim"] == "reclaimed"]["place"]) == ["Kreminna", "Rubizhne", "Svatove"]
