@@ -37,6 +37,7 @@ class Rules:
     edge_nouns: frozenset[str]
     containers: frozenset[str]
     ground_nouns: frozenset[str]
+    positions: frozenset[str]
     not_ground_attacks: frozenset[str]
     distance_units: frozenset[str]
     settlement_containers: frozenset[str]
@@ -144,6 +145,7 @@ def _load(path: str, mtime: float) -> Rules:
         edge_nouns=_lower(config.get("edge_nouns")),
         containers=_lower(config.get("containers")),
         ground_nouns=_lower(config.get("ground_nouns")),
+        positions=_lower(config.get("positions")),
         not_ground_attacks=_lower(config.get("not_ground_attacks")),
         distance_units=_lower(config.get("distance_units")),
         settlement_containers=_lower(config.get("settlement_containers")),

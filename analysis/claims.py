@@ -515,6 +515,9 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
         # "pushed the Russians out of Kherson": the preposition may hang on the object
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             args += _prep_objects(obj, [p for p in preps if p in known.word("loser_preps")])
+            if meaning.kind in ("advance", "contest") and obj.lemma_.lower() in known.positions:
+                # "assaulting strongholds in A and B", "attacked positions near X": where the positions are
+                args += _prep_objects(obj, [p for p in preps if p in known.word("position_preps")])
     if args:
         args += _prep_objects(verb, list(known.including))
     return [_antecedent(a) for a in args]

@@ -305,3 +305,10 @@ def test_an_oblast_that_locates_a_list_is_not_what_the_pronoun_after_it_stands_f
     found = extract("Ukraine pushed north, advancing to Kreminna, Rubizhne and Svatove, all within Luhansk Oblast, "
                     "and recaptured them by October.")
     assert sorted(found[found["claim"] == "reclaimed"]["place"]) == ["Kreminna", "Rubizhne", "Svatove"]
+
+
+def test_attacking_positions_in_places_attacks_the_places():
+    found = extract("Wagner fighters were assaulting strongholds in Soledar, Bakhmutske and Klishchiivka.")
+    assert sorted(found["place"]) == ["Bakhmutske", "Klishchiivka", "Soledar"]
+    assert set(found["claim"]) == {"advancing"} and set(found["party"]) == {"Russia"}
+    assert extract("Wagner fighters were assaulting the bridge in Soledar.").empty  # a bridge is no position
