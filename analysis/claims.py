@@ -931,8 +931,9 @@ def _party(token, here: _Sentence, context: _Context, bare: bool = False) -> str
     for child in token.children:
         if child.dep_ == "poss" and child.lower_ in known.speaker_pronouns:
             return context.statement_at(position)[1]
-    if token.lemma_.lower() in known.enemy_words:
-        speaker = context.statement_at(position)[1]
+    if token.lemma_.lower() in known.enemy_words or any(
+            c.dep_ in ("amod", "compound") and c.lemma_.lower() in known.enemy_words for c in token.children):
+        speaker = context.statement_at(position)[1]  # "the enemy", "an enemy tank unit"
         return known.opponent(speaker or known.owner)
     if bare:
         return parties.party_of(token.text) or _named_party(token)
@@ -952,9 +953,24 @@ def _attacking_forces(token, here: _Sentence) -> str | None:
     earlier in the sentence ("Ukrainian forces pushed on and there was fighting in X"); a speaker or
     an institution is no attacker."""
     known = rules()
+    doc = token.doc
     earlier = [party for i, party in here.subjects
-               if i < token.i and token.doc[i].lemma_.lower() in known.force_nouns and party in known.opponents]
+               if i < token.i and doc[i].lemma_.lower() in known.force_nouns and party in known.opponents
+               and _in_clause_of(token, doc[i].head)]
     return earlier[-1] if earlier else None
+
+
+def _in_clause_of(token, verb) -> bool:
+    """Whether the token stands in the verb's clause or a clause joined to it, not in a relative clause
+    about something else ("defeated a unit that was to join the assault on X")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ == "relcl":
+            return False
+        node = node.head
+        if node.i == verb.i:
+            return True
+    return False
 
 
 def _earlier_subject(token, here: _Sentence) -> str | None:

@@ -312,3 +312,10 @@ def test_attacking_positions_in_places_attacks_the_places():
     assert sorted(found["place"]) == ["Bakhmutske", "Klishchiivka", "Soledar"]
     assert set(found["claim"]) == {"advancing"} and set(found["party"]) == {"Russia"}
     assert extract("Wagner fighters were assaulting the bridge in Soledar.").empty  # a bridge is no position
+
+
+def test_an_enemy_unit_is_the_other_side_and_a_relative_clause_keeps_its_own_side():
+    found = extract("Ukrainian forces defeated an enemy tank unit that was to join the assault on Kyiv.")
+    assert one(found, place="Kyiv")["party"] == "Russia"
+    found = extract("Ukrainian forces made a counterattack to regain control of Kupiansk.")
+    assert one(found, place="Kupiansk")["party"] == "Ukraine"
