@@ -68,6 +68,7 @@ class Rules:
     earliest_year: int
     history: re.Pattern
     region_list: re.Pattern
+    region_plurals: frozenset[str]
     areas: tuple[tuple[re.Pattern, float], ...]
     words: dict[str, frozenset[str]]  # the function words the rules read, by role (`words` in the file)
     past_ending: str
@@ -179,6 +180,7 @@ def _load(path: str, mtime: float) -> Rules:
             r"((?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|,?\s+and\s+))+[A-Z][\w'’-]+)\s+(?:%s)\b"
             % _words(config["region_plurals"])
         ),
+        region_plurals=_lower(config["region_plurals"]),
         areas=tuple(
             (re.compile(rf"{number}\s*(?:{unit})", re.IGNORECASE), float(factor))
             for unit, factor in config["area_units"].items()

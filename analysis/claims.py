@@ -244,7 +244,8 @@ def _names_something_else(tokens, start: int, end: int, base: int) -> bool:
     if last.dep_ not in ("compound", "amod", "nmod") or head in tokens:
         return False
     head_lemma = head.lemma_.lower()
-    return head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
+    return (head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
+            and head.lower_ not in known.region_plurals)
 
 
 def _oblast_lists(sentence: str) -> dict[int, places.Place]:
@@ -840,7 +841,7 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     # "Kherson regions", "the Donetsk, Luhansk and Kherson regions": names written before the head
     named = [(t, here.places[t.i]) for t in member.subtree
              if t.i < member.i and t.i in here.places and t.dep_ in ("compound", "nmod", "conj", "amod")]
-    if named and known.vague_places.get(lemma, set()) & {"oblast", "region"}:
+    if named and (known.vague_places.get(lemma, set()) & {"oblast", "region"} or member.lower_ in known.region_plurals):
         return named  # "Kherson regions", "the Donetsk and Luhansk oblasts"
     if depth < 3 and lemma in known.containers:
         inner = _prep_objects(member, list(known.word("part_of")) + list(known.including))

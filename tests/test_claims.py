@@ -319,3 +319,9 @@ def test_an_enemy_unit_is_the_other_side_and_a_relative_clause_keeps_its_own_sid
     assert one(found, place="Kyiv")["party"] == "Russia"
     found = extract("Ukrainian forces made a counterattack to regain control of Kupiansk.")
     assert one(found, place="Kupiansk")["party"] == "Ukraine"
+
+
+def test_names_before_a_capitalised_plural_oblasts_are_each_an_oblast():
+    found = extract("The vote dealt a blow to the Russian annexation of Kherson and Zaporizhzhia Oblasts.")
+    assert sorted(found["place"]) == ["Kherson Oblast", "Zaporizhzhia Oblast"]
+    assert set(found["claim"]) == {"annexed"}
