@@ -283,6 +283,17 @@ def _lemma(token) -> str:
     """The token's lemma; for a verb the lemmatizer did not know ("retook"), the prefix plus the lemma
     of the irregular verb after it ("re" + "take")."""
     lemma = token.lemma_.lower()
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and (
+            doc[token.i - 2].lower_ + "-" in rules().word("verb_prefixes")):
+        # "de-occupied", written as three tokens: the prefixed verb
+        base = _lemma_unprefixed(token)
+        return doc[token.i - 2].lower_ + "-" + base
+    return _lemma_unprefixed(token)
+
+
+def _lemma_unprefixed(token) -> str:
+    lemma = token.lemma_.lower()
     if lemma != token.lower_ or not (token.tag_.startswith("VB") or token.tag_ == "JJ"):
         return lemma
     known = rules()
@@ -507,6 +518,11 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
             if not passive:
                 args += [c for c in verb.children if c.dep_ == "nsubj"]
     preps = [p for p in meaning.places if p not in ("object", "subject")]
+    if lemma in known.needs_preposition and not any(
+            c.dep_ in ("prt", "advmod") and c.lower_ in known.word("motion_particles") for c in verb.children):
+        # "agreements reached in Kyiv": only a preposition of motion makes these verbs an advance ("broke
+        # through in Kakhovka" is one)
+        preps = [p for p in preps if p in known.word("motion_preps")]
     if preps:
         args += _prep_objects(verb, preps)
         if meaning.kind == "advance":

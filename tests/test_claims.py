@@ -325,3 +325,14 @@ def test_names_before_a_capitalised_plural_oblasts_are_each_an_oblast():
     found = extract("The vote dealt a blow to the Russian annexation of Kherson and Zaporizhzhia Oblasts.")
     assert sorted(found["place"]) == ["Kherson Oblast", "Zaporizhzhia Oblast"]
     assert set(found["claim"]) == {"annexed"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The UK will help restore the de-occupied Kyiv region.", [("Kyiv Oblast", "reclaimed", "Ukraine")]),
+    ("The agreements reached between the two presidents in Kyiv were implemented.", []),
+    ("A Russian convoy is closing in on Kyiv.", [("Kyiv", "advancing", "Russia")]),
+    ("Russian forces managed to break through in Kakhovka.", [("Kakhovka", "advancing", "Russia")]),
+])
+def test_hyphenated_prefixes_and_verbs_that_advance_only_with_a_preposition_of_motion(text, expected):
+    found = extract(text)
+    assert list(zip(found["place"], found["claim"], found["party"])) == expected
