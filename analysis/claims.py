@@ -815,7 +815,7 @@ def _unlocated_ground(token, here: _Sentence, depth: int = 0):
     known = rules()
     if token.i in here.places or token.pos_ == "PRON":
         return None
-    if token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC", ""):
+    if token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC"):
         name = " ".join(t.text for t in token.lefts if t.dep_ == "compound") + " " + token.text
         if places.resolve(name.strip()) is None and not parties.party_of(name.strip()):
             return token

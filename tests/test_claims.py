@@ -336,3 +336,11 @@ def test_names_before_a_capitalised_plural_oblasts_are_each_an_oblast():
 def test_hyphenated_prefixes_and_verbs_that_advance_only_with_a_preposition_of_motion(text, expected):
     found = extract(text)
     assert list(zip(found["place"], found["claim"], found["party"])) == expected
+
+
+def test_an_unknown_place_name_counts_as_unplaced_but_a_sentence_opening_word_does_not():
+    found, count = claims.extract_counted({"article_id": "a", "text": "Russian forces captured Zzyzxville.", "published": ""})
+    assert found.empty and count == 1
+    _, count_life = claims.extract_counted(
+        {"article_id": "a", "text": "Life, which today has become an unattainable dream, goes on.", "published": ""})
+    assert count_life == 0
