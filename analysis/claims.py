@@ -632,6 +632,9 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         if gainer is None and kind in ("advance", "contest") and (subject is None or subject.dep_ == "expl"
                                                                   or subject.tag_ == "EX"):
             gainer = _attacking_forces(verb, here)  # "... and there was fighting in X"
+        if gainer is None and kind in ("advance", "contest") and subject is None and verb.tag_ == "VBG":
+            # "Ukraine branched out, one column advancing to X": the side of the clause the participle joins
+            gainer = _attacking_forces(verb, here, forces_only=False)
     if kind == "lose":
         # "surrendered the city to the Russian Army": the side named after "to" gains
         taker = _first_party(_prep_objects(verb, list(known.word("recipient_preps"))), here, context, named_only=True)
@@ -965,14 +968,15 @@ def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = 
     return None
 
 
-def _attacking_forces(token, here: _Sentence) -> str | None:
+def _attacking_forces(token, here: _Sentence, forces_only: bool = True) -> str | None:
     """For fighting or an advance with no side named: the party of the forces named as a subject
     earlier in the sentence ("Ukrainian forces pushed on and there was fighting in X"); a speaker or
     an institution is no attacker."""
     known = rules()
     doc = token.doc
     earlier = [party for i, party in here.subjects
-               if i < token.i and doc[i].lemma_.lower() in known.force_nouns and party in known.opponents
+               if i < token.i and (doc[i].lemma_.lower() in known.force_nouns or not forces_only)
+               and party in known.opponents
                and _in_clause_of(token, doc[i].head)]
     return earlier[-1] if earlier else None
 

@@ -344,3 +344,8 @@ def test_an_unknown_place_name_counts_as_unplaced_but_a_sentence_opening_word_do
     _, count_life = claims.extract_counted(
         {"article_id": "a", "text": "Life, which today has become an unattainable dream, goes on.", "published": ""})
     assert count_life == 0
+
+
+def test_a_participle_advancing_without_a_subject_is_the_side_of_the_clause_it_joins():
+    found = extract("Ukraine branched out in two directions, one to the north and advancing to Kreminna and Rubizhne.")
+    assert set(found["party"]) == {"Ukraine"} and sorted(found["place"]) == ["Kreminna", "Rubizhne"]
