@@ -349,3 +349,8 @@ def test_an_unknown_place_name_counts_as_unplaced_but_a_sentence_opening_word_do
 def test_a_participle_advancing_without_a_subject_is_the_side_of_the_clause_it_joins():
     found = extract("Ukraine branched out in two directions, one to the north and advancing to Kreminna and Rubizhne.")
     assert set(found["party"]) == {"Ukraine"} and sorted(found["place"]) == ["Kreminna", "Rubizhne"]
+
+
+def test_the_town_may_stand_for_a_village_news_calls_a_town():
+    found = extract("Russian troops entered Klishchiivka in March. The town was recaptured by Ukrainian forces in September.")
+    assert one(found, claim="reclaimed")["place"] == "Klishchiivka"
