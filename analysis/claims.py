@@ -640,15 +640,15 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         taker = _first_party(_prep_objects(verb, list(known.word("recipient_preps"))), here, context, named_only=True)
         if taker:
             kind, gainer = "take", taker
-    if kind == "take" and gainer is None and passive:
-        # "Balakliia itself was captured on March 3": by the side the narrative follows
-        gainer = _earlier_subject(verb, here)
     if kind in ("take", "liberate", "hold"):
         loser = _first_party(_prep_objects(verb, list(known.word("loser_preps"))), here, context, named_only=True)
         if known.word("loser_preps") & set(meaning.places):
             # "drove the enemy out of", "the enemy was driven out of": the one driven out loses
             driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
             loser = _first_party(driven, here, context) or loser
+    if kind == "take" and gainer is None and passive and loser is None:
+        # "Balakliia itself was captured on March 3": by the side the narrative follows
+        gainer = _earlier_subject(verb, here)
     return _Found(kind, verb, located, gainer, loser, default_speaker=meaning.kind == "liberate")
 
 

@@ -354,3 +354,9 @@ def test_a_participle_advancing_without_a_subject_is_the_side_of_the_clause_it_j
 def test_the_town_may_stand_for_a_village_news_calls_a_town():
     found = extract("Russian troops entered Klishchiivka in March. The town was recaptured by Ukrainian forces in September.")
     assert one(found, claim="reclaimed")["place"] == "Klishchiivka"
+
+
+def test_the_side_driven_away_loses_the_place_even_as_the_sentence_subject():
+    found = extract("By April, Russian forces had been driven away from Mykolaiv.")
+    row = one(found, place="Mykolaiv")
+    assert (row["claim"], row["party"]) == ("reclaimed", "Ukraine")
