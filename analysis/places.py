@@ -73,7 +73,9 @@ class Gazetteer:
         with open(places_file, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 place = Place(
-                    name=row["name"], type=row["type"], lat=float(row["lat"]), lon=float(row["lon"]),
+                    # News spelling drops the soft sign's apostrophe (Novoazovsk, not Novoazovs'k); the
+                    # written form stays a variant
+                    name=_APOSTROPHES.sub("", row["name"]), type=row["type"], lat=float(row["lat"]), lon=float(row["lon"]),
                     oblast=row["oblast"], population=int(row["population"] or 0),
                     precision=row.get("precision") or "settlement",
                 )
