@@ -707,6 +707,12 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         # "launched a counteroffensive in Kharkiv Oblast", "declared control over X": the place may hang
         # on the verb
         args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p not in known.word("part_of")])
+    if noun.dep_ == "pobj" and not args and noun.head.lower_ in known.word("engaged_preps") and (
+            noun.head.head.pos_ == "VERB"):
+        # "engaged in fierce battles in nearby X", "took part in the assault on X": the place may hang on
+        # the verb the noun is the object of
+        args = [a for a in _prep_objects(noun.head.head, [p for p in meaning.noun_preps if p not in known.word("part_of")])
+                if a.i != noun.i]
     if noun.dep_ in ("nsubj", "nsubjpass") and not args:
         # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
         args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
@@ -955,9 +961,10 @@ def _party(token, here: _Sentence, context: _Context, bare: bool = False) -> str
             c.dep_ in ("amod", "compound") and c.lemma_.lower() in known.enemy_words for c in token.children):
         speaker = context.statement_at(position)[1]  # "the enemy", "an enemy tank unit"
         return known.opponent(speaker or known.owner)
-    if bare:
-        return parties.party_of(token.text) or _named_party(token)
-    return _named_party(token)
+    party = (parties.party_of(token.text) or _named_party(token)) if bare else _named_party(token)
+    # only a side of the war takes or attacks ground: "the other column" names no party Other, "the BBC"
+    # is no attacker
+    return party if party in known.opponents else None
 
 
 def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = False) -> str | None:
@@ -1011,6 +1018,8 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
     # the text last said held it went wrong on Wikipedia articles, whose lead tells the outcome first.)
     owner = _owner(place)
     kind, gainer = found.kind, found.gainer
+    if gainer is not None and gainer not in known.opponents:
+        gainer = None  # only a side of the war takes or attacks ground ("the other column" is no party Other)
     if kind == "occupied":
         holder_now = known.opponent(owner)
         return ("captured", holder_now) if holder_now else None

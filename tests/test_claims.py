@@ -360,3 +360,9 @@ def test_the_side_driven_away_loses_the_place_even_as_the_sentence_subject():
     found = extract("By April, Russian forces had been driven away from Mykolaiv.")
     row = one(found, place="Mykolaiv")
     assert (row["claim"], row["party"]) == ("reclaimed", "Ukraine")
+
+
+def test_battles_a_verb_engages_in_take_the_place_hung_on_the_verb_and_only_a_side_of_the_war_attacks():
+    found = extract("Ukrainian troops pushed on. The other column went east and engaged in fierce battles in nearby Soledar.")
+    row = one(found, place="Soledar")
+    assert (row["claim"], row["party"]) == ("contested", "Ukraine")
