@@ -37,6 +37,8 @@ class Rules:
     needs_preposition: frozenset[str]
     edge_nouns: frozenset[str]
     containers: frozenset[str]
+    ground_nouns: frozenset[str]
+    positions: frozenset[str]
     not_ground_attacks: frozenset[str]
     distance_units: frozenset[str]
     settlement_containers: frozenset[str]
@@ -50,6 +52,7 @@ class Rules:
     previous_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
+    object_pronouns: frozenset[str]
     attempt_heads: frozenset[str]
     intent_heads: frozenset[str]
     success_heads: frozenset[str]
@@ -66,13 +69,27 @@ class Rules:
     earliest_year: int
     history: re.Pattern
     region_list: re.Pattern
+    region_plurals: frozenset[str]
     areas: tuple[tuple[re.Pattern, float], ...]
+    words: dict[str, frozenset[str]]  # the function words the rules read, by role (`words` in the file)
+    past_ending: str
+    y_ending: str
+    region_word: str
+    number_words: dict[str, float]
+    month_abbreviations: dict[str, int]
 
     def opponent(self, party: str | None) -> str | None:
         return self.opponents.get(party or "")
 
+    def word(self, role: str) -> frozenset[str]:
+        """The words of one role in `words` ("negations", "loser_preps", ...)."""
+        try:
+            return self.words[role]
+        except KeyError:
+            raise KeyError(f"{CONFIG.name}: `words` has no {role!r} list; add it.") from None
 
-_NUMBER = r"(?P<n>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<mult>thousand|million))?"
+
+_NUMBER = r"(?P<n>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<mult>%s))?"
 
 
 def _words(words) -> str:
@@ -117,6 +134,10 @@ def _load(path: str, mtime: float) -> Rules:
         return out
 
     pronouns = config.get("pronouns") or {}
+    words = config.get("words") or {}
+    morphology = config.get("morphology") or {}
+    number_words = {str(k).lower(): float(v) for k, v in (config.get("number_words") or {}).items()}
+    number = _NUMBER % (_words(sorted(number_words, key=len, reverse=True)) or "(?!)")
     return Rules(
         verbs={k: tuple(v) for k, v in verbs.items()},
         nouns=nouns,
@@ -125,6 +146,8 @@ def _load(path: str, mtime: float) -> Rules:
         needs_preposition=_lower(config.get("needs_preposition")),
         edge_nouns=_lower(config.get("edge_nouns")),
         containers=_lower(config.get("containers")),
+        ground_nouns=_lower(config.get("ground_nouns")),
+        positions=_lower(config.get("positions")),
         not_ground_attacks=_lower(config.get("not_ground_attacks")),
         distance_units=_lower(config.get("distance_units")),
         settlement_containers=_lower(config.get("settlement_containers")),
@@ -138,6 +161,7 @@ def _load(path: str, mtime: float) -> Rules:
         previous_pronouns=_lower(pronouns.get("previous_subject")),
         speaker_pronouns=_lower(pronouns.get("speaker")),
         relative_pronouns=_lower(pronouns.get("relative")),
+        object_pronouns=_lower(pronouns.get("places_named_before")),
         attempt_heads=_lower(config.get("attempt_heads")),
         intent_heads=_lower(config.get("intent_heads")),
         success_heads=_lower(config.get("success_heads")),
@@ -157,10 +181,17 @@ def _load(path: str, mtime: float) -> Rules:
             r"((?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|,?\s+and\s+))+[A-Z][\w'’-]+)\s+(?:%s)\b"
             % _words(config["region_plurals"])
         ),
+        region_plurals=_lower(config["region_plurals"]),
         areas=tuple(
-            (re.compile(rf"{_NUMBER}\s*(?:{unit})", re.IGNORECASE), float(factor))
+            (re.compile(rf"{number}\s*(?:{unit})", re.IGNORECASE), float(factor))
             for unit, factor in config["area_units"].items()
         ),
+        words={str(role): _lower(items) for role, items in words.items()},
+        past_ending=str(morphology.get("past_ending", "")),
+        y_ending=str(morphology.get("y_ending", "")),
+        region_word=str(config.get("region_word", "")),
+        number_words=number_words,
+        month_abbreviations={str(k).lower(): int(v) for k, v in (config.get("month_abbreviations") or {}).items()},
     )
 
 

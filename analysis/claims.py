@@ -31,12 +31,15 @@ UNKNOWN = "Unknown"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
+_MONTHS.update(rules().month_abbreviations)
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTH = r"(?:%s)\.?" % "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ORDINAL = "|".join(sorted(rules().word("ordinal_suffixes"), key=len, reverse=True))
+_DAY_OF = "|".join(rules().word("day_of"))
+_ON = "|".join(rules().word("weekday_preps"))
 _DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    r"(?:,?\s+(?P<y>\d{4}))?|\bon\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:{_ORDINAL})?\s+(?:(?:{_DAY_OF})\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:{_ORDINAL})?\b)"
+    rf"(?:,?\s+(?P<y>\d{{4}}))?|\b(?:{_ON})\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
     re.IGNORECASE,
 )
 _EMPTY = empty("claims")
@@ -49,7 +52,7 @@ def areas(text: str) -> list[tuple[int, int, float]]:
     for pattern, factor in rules().areas:
         for m in pattern.finditer(text):
             value = float(re.sub(r"[,\s]", "", m.group("n")))
-            value *= {"thousand": 1e3, "million": 1e6}.get((m.group("mult") or "").lower(), 1)
+            value *= rules().number_words.get((m.group("mult") or "").lower(), 1)
             found.append((m.start(), m.end(), round(value * factor, 3)))
     found.sort()
     return [f for i, f in enumerate(found) if not any(o[0] <= f[0] < o[1] for o in found[:i])]
@@ -104,6 +107,7 @@ class _Context:
     recent: list[tuple[int, places.Place]] = field(default_factory=list)  # places named, by sentence
     oblasts: list[str] = field(default_factory=list)  # oblasts named so far, in order
     mentions: dict[str, int] = field(default_factory=dict)  # how often each place was named so far
+    unplaced: set[int] = field(default_factory=set)  # offsets of claimed ground no located place names
 
     def statement_at(self, position: int) -> tuple[str, str | None]:
         """(statement_id, speaker's party) of the statement around a character offset; the author's
@@ -144,9 +148,17 @@ def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> 
     is parsed here. `statements` (the article's statements table) gives each claim its statement and
     the speaker's party that "we" stands for.
     """
+    return extract_counted(article, statements, doc)[0]
+
+
+def extract_counted(article: dict, statements: pd.DataFrame | None = None, doc=None) -> tuple[pd.DataFrame, int]:
+    """`extract`, and how many claim mentions the article has whose ground is no place the gazetteer
+    locates ("captured the village", "liberated 500 km² of territory", a name the gazetteer lacks):
+    they are no claims, but an analyst should know they were read (the articles table's
+    `unplaced_claims`)."""
     text = str(article.get("text") or "")
     if not text.strip():
-        return _EMPTY.copy()
+        return _EMPTY.copy(), 0
     context = _Context(
         article_id=str(article.get("article_id") or ""), published=_published(article), statements=statements,
         author_party=parties.party_of(str(article.get("author") or "")) if article.get("author") else None,
@@ -156,8 +168,8 @@ def extract(article: dict, statements: pd.DataFrame | None = None, doc=None) -> 
         for sent in parsed.sents:
             rows += _sentence_claims(sent, offset, context)
     if not rows:
-        return _EMPTY.copy()
-    return conform(pd.DataFrame(rows).drop_duplicates("claim_id"), "claims")
+        return _EMPTY.copy(), len(context.unplaced)
+    return conform(pd.DataFrame(rows).drop_duplicates("claim_id"), "claims"), len(context.unplaced)
 
 
 # -- one sentence --------------------------------------------------------------------------------------
@@ -232,7 +244,8 @@ def _names_something_else(tokens, start: int, end: int, base: int) -> bool:
     if last.dep_ not in ("compound", "amod", "nmod") or head in tokens:
         return False
     head_lemma = head.lemma_.lower()
-    return head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
+    return (head.pos_ in ("NOUN", "PROPN") and head_lemma not in known.vague_places and head_lemma not in known.containers
+            and head.lower_ not in known.region_plurals)
 
 
 def _oblast_lists(sentence: str) -> dict[int, places.Place]:
@@ -243,7 +256,7 @@ def _oblast_lists(sentence: str) -> dict[int, places.Place]:
             words = name.group().split()
             # "Ukraine's Kherson and Zaporizhzhia regions": the possessor is no part of the name
             for first in range(len(words)):
-                oblast = places.resolve(" ".join(words[first:]) + " region")
+                oblast = places.resolve(" ".join(words[first:]) + " " + rules().region_word)
                 if oblast is not None and oblast.type in ("oblast", "region"):
                     out[m.start(1) + name.start() + len(" ".join(words[:first])) + (1 if first else 0)] = oblast
                     break
@@ -270,17 +283,32 @@ def _lemma(token) -> str:
     """The token's lemma; for a verb the lemmatizer did not know ("retook"), the prefix plus the lemma
     of the irregular verb after it ("re" + "take")."""
     lemma = token.lemma_.lower()
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ and (
+            doc[token.i - 2].lower_ + "-" in rules().word("verb_prefixes")):
+        # "de-occupied", written as three tokens: the prefixed verb
+        base = _lemma_unprefixed(token)
+        return doc[token.i - 2].lower_ + "-" + base
+    return _lemma_unprefixed(token)
+
+
+def _lemma_unprefixed(token) -> str:
+    lemma = token.lemma_.lower()
     if lemma != token.lower_ or not (token.tag_.startswith("VB") or token.tag_ == "JJ"):
         return lemma
     known = rules()
     word = token.lower_
-    if word.endswith("ed") or word in _irregular_verbs():
-        # an adjective tagged "liberated", "occupied", "held": the verb it was made from
-        guesses = [word[:-1], word[:-2], word[:-3] + "y", word[:-3]] + list(_irregular_verbs().get(word, []))
+    ending = known.past_ending
+    if (ending and word.endswith(ending)) or word in _irregular_verbs():
+        # an adjective tagged "liberated", "occupied", "held": the verb it was made from (the ending cut
+        # after its first letter, whole, or with a "y" the ending replaced: "occupied" → "occupy")
+        n = len(ending)
+        guesses = [word[: -(n - 1) or None], word[:-n], word[: -n - 1] + known.y_ending, word[: -n - 1]]
+        guesses += list(_irregular_verbs().get(word, []))
         for guess in guesses:
             if guess in known.verbs or guess in known.participles:
                 return guess
-    for prefix in ("re", "de-", "de"):
+    for prefix in known.word("verb_prefixes"):
         if token.lower_.startswith(prefix):
             base = _irregular_verbs().get(token.lower_[len(prefix):])
             if base:
@@ -327,7 +355,7 @@ def _claims_at(token, here: _Sentence, context: _Context) -> list[_Found]:
         found = _participle_claim(token, known.participles[lemma], here, context)
         if found:
             out.append(found)
-    if token.dep_ == "pobj" and token.head.lower_ == "under" and lemma in known.under:
+    if token.dep_ == "pobj" and token.head.lower_ in known.word("under") and lemma in known.under:
         found = _under_claim(token, known.under[lemma], here, context)
         if found:
             out.append(found)
@@ -349,8 +377,9 @@ def _forms(token) -> list[str]:
     without its ending."""
     word = token.lower_
     forms = [token.lemma_.lower()]
-    if token.tag_ in ("VBD", "VBN") and word.endswith("ed"):
-        forms += [word[:-1], word[:-2]]
+    ending = rules().past_ending
+    if token.tag_ in ("VBD", "VBN") and ending and word.endswith(ending):
+        forms += [word[: -(len(ending) - 1) or None], word[: -len(ending)]]
     return forms
 
 
@@ -368,15 +397,16 @@ def _modality(verb) -> str:
         aux = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
         if any(a in known.modals for a in aux):
             return "future"
-        if "would" in aux and ("have" in aux or any(t.lower_ == "if" for t in v.sent)):
+        if known.word("counterfactual") & set(aux) and (known.word("perfect") & set(aux) or any(
+                t.lower_ in known.word("conditions") for t in v.sent)):
             return "none"
-    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in base.children):
+    if any(c.dep_ == "mark" and c.lower_ in known.word("conditions") for c in base.children):
         return "none"  # "if Wagner captures the city"
     if base.dep_ in ("csubj", "nsubj") and base.tag_ == "VBG":
         # "capturing Bakhmut would only be a symbolic victory": the sentence's own mood
-        if any(c.dep_ == "aux" and c.lower_ in known.modals | {"would"} for c in base.head.children):
+        if any(c.dep_ == "aux" and c.lower_ in known.modals | known.word("counterfactual") for c in base.head.children):
             return "none"
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in base.children)
+    infinitive = any(c.dep_ == "aux" and c.lower_ in known.word("infinitive") for c in base.children)
     if infinitive or base.dep_ == "xcomp":
         head = base.head
         forms = _forms(head)
@@ -387,7 +417,7 @@ def _modality(verb) -> str:
         if head_lemma in known.success_heads or any(c.lemma_.lower() in known.success_heads for c in head.children
                                                     if c.dep_ in ("acomp",)):
             return "claim"
-        if head_lemma == "order" and head.head.lower_ == "in":
+        if f"{head.head.lower_} {head_lemma}" in known.word("purpose_phrases"):
             return "attempt"  # "advanced ... in order to liberate the city": a purpose
         if head_lemma in known.intent_heads:
             return "future"
@@ -396,7 +426,7 @@ def _modality(verb) -> str:
         # "launched an offensive to capture Kyiv": a purpose is an attack on the place
         if infinitive:
             return "attempt"
-    if base.dep_ == "pcomp" and base.head.lower_ in ("of", "at") and (
+    if base.dep_ == "pcomp" and base.head.lower_ in known.word("gerund_preps") and (
             base.head.head.lemma_.lower() in known.attempt_heads | known.intent_heads):
         return "attempt"  # "its objective of capturing Kyiv", "an attempt at encircling"
     return "claim"
@@ -412,7 +442,7 @@ def _subject(verb):
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _is_passive(verb.head):
         return _subject(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        if verb.dep_ == "xcomp" or verb.tag_ == "VBG" or any(c.lower_ == "to" for c in verb.children):
+        if verb.dep_ == "xcomp" or verb.tag_ == "VBG" or any(c.lower_ in rules().word("infinitive") for c in verb.children):
             return _subject(verb.head) if not _is_passive(verb.head) else None
     if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
         return verb.head  # "Ukrainian forces liberating Balakliia"
@@ -433,23 +463,30 @@ def _agent(verb):
 
 def _prep_objects(head, words) -> list:
     """Objects of the head's prepositions among `words` ("from", "out of", "towards")."""
+    known = rules()
     out = []
+    pairs = [tuple(w.split(" ", 1)) for w in words if " " in w]
     for child in head.children:
         if child.dep_ not in ("prep", "prt", "advmod", "agent", "dative"):
             continue
         word = child.lower_
-        if word == "out" and "out of" in words:
-            out += [p for c in child.children if c.dep_ == "prep" and c.lower_ == "of"
-                    for p in c.children if p.dep_ == "pobj"]
-            out += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        elif word == "as" and "such as" in words and any(c.lower_ == "such" for c in child.children):
-            out += [c for c in child.children if c.dep_ == "pobj"]
+        pair = next(((first, second) for first, second in pairs
+                     if word == first or (word == second and any(c.lower_ == first for c in child.children))), None)
+        if pair and word == pair[0]:
+            # "out of Kherson", "along with the town of X": the second word holds the object; with "out" a
+            # particle, the parser may hang the second word on the head
+            own = [p for c in child.children if c.dep_ == "prep" and c.lower_ == pair[1]
+                   for p in c.children if p.dep_ == "pobj"]
+            out += own or [p for c in head.children if c.dep_ == "prep" and c.lower_ == pair[1]
+                           for p in c.children if p.dep_ == "pobj"]
+        elif pair:
+            out += [c for c in child.children if c.dep_ == "pobj"]  # "such as X": "such" hangs on "as"
         elif word in words and child.dep_ == "prep":
             out += [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             # "not just from Kyiv Oblast, but also from Sumy": the same preposition again
             out += [p for c in child.children if c.dep_ == "conj" and c.lower_ == word
                     for p in c.children if p.dep_ == "pobj"]
-        elif child.dep_ == "advmod" and word in ("away", "back", "off"):
+        elif child.dep_ == "advmod" and word in known.word("adverb_particles"):
             out += _prep_objects(child, words)  # "driven away from the city"
         elif word in words and child.dep_ == "advmod":
             # "towards" is sometimes parsed as an adverb with the place as its object
@@ -476,11 +513,16 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                                and c.pos_ == "PROPN" and c.i == verb.i + 1]
                 if lemma in known.needs_preposition:
                     objects = [o for o in objects if o.lemma_.lower() in known.edge_nouns]
-                args += objects
+                args += objects + _gapped_objects(verb, objects)
         elif role == "subject":
             if not passive:
                 args += [c for c in verb.children if c.dep_ == "nsubj"]
     preps = [p for p in meaning.places if p not in ("object", "subject")]
+    if lemma in known.needs_preposition and not any(
+            c.dep_ in ("prt", "advmod") and c.lower_ in known.word("motion_particles") for c in verb.children):
+        # "agreements reached in Kyiv": only a preposition of motion makes these verbs an advance ("broke
+        # through in Kakhovka" is one)
+        preps = [p for p in preps if p in known.word("motion_preps")]
     if preps:
         args += _prep_objects(verb, preps)
         if meaning.kind == "advance":
@@ -489,10 +531,29 @@ def _verb_places(verb, meaning: Meaning, passive: bool) -> list:
                 args += _prep_objects(measure, preps)
         # "pushed the Russians out of Kherson": the preposition may hang on the object
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
-            args += _prep_objects(obj, [p for p in preps if p in ("out of", "from")])
+            args += _prep_objects(obj, [p for p in preps if p in known.word("loser_preps")])
+            if meaning.kind in ("advance", "contest") and obj.lemma_.lower() in known.positions:
+                # "assaulting strongholds in A and B", "attacked positions near X": where the positions are
+                args += _prep_objects(obj, [p for p in preps if p in known.word("position_preps")])
     if args:
         args += _prep_objects(verb, list(known.including))
     return [_antecedent(a) for a in args]
+
+
+def _gapped_objects(verb, objects) -> list:
+    """Later items of a list of objects the parser hung on the verb itself, as when dates or directions
+    interrupt the list ("liberated A on 9 May, B on 10 May, and C", "captured the mine, and the town
+    of B"): nouns after the object attached to the verb as conjuncts, appositions or adverbials."""
+    if not objects:
+        return []
+    first = min(o.i for o in objects)
+    out = [c for c in verb.children if c.i > first and c.dep_ in ("conj", "appos", "npadvmod")
+           and c.pos_ in ("PROPN", "NOUN")]
+    # "liberated A on Monday, B on Tuesday": B read as an apposition to the date
+    dates = [d for c in verb.children if c.i > first and c.dep_ == "prep"
+             for d in c.children if d.dep_ == "pobj" and d.ent_type_ in ("DATE", "TIME")]
+    return out + [c for d in dates for c in d.children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"
+                  and c.ent_type_ not in ("DATE", "TIME")]
 
 
 def _antecedent(token):
@@ -504,13 +565,17 @@ def _antecedent(token):
         noun = clause.head
         # "A, B and C in the Kyiv region, which were liberated": the parser hangs the clause on the
         # region; the places liberated are the ones the region locates.
-        if noun.dep_ == "pobj" and noun.head.lower_ == "in":
+        if noun.dep_ == "pobj" and noun.head.lower_ in rules().word("location_preps"):
             located = noun.head.head
             if located.pos_ == "PROPN":
                 return located
             objects = [c for c in located.children if c.dep_ == "dobj" and c.pos_ == "PROPN"]
             if located.pos_ == "VERB" and objects:
                 return objects[0]
+        if noun.dep_ == "attr":  # "Bakhmut is a city that resists": the copula's subject
+            subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+            if subjects:
+                return subjects[0]
         return noun
     return token
 
@@ -527,6 +592,8 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None
     located = _places_of(args, here, context)
     if not located:
+        if _modality(verb) in ("claim", "attempt"):
+            _note_unplaced(args, here, context)
         return None
     modality = _modality(verb)
     kind = meaning.kind
@@ -545,7 +612,7 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = _first_party(_prep_objects(verb, list(meaning.gainer_preps)), here, context)
     elif kind == "join":
         objects = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
-        objects += [p for o in objects for p in _prep_objects(o, ["of"])]
+        objects += [p for o in objects for p in _prep_objects(o, list(known.word("part_of")))]
         gainer = next((party for o in objects for party in [_country_party(o)] if party), None)
         if gainer is None:
             return None
@@ -562,20 +629,26 @@ def _verb_claim(verb, meaning: Meaning, here: _Sentence, context: _Context) -> _
         gainer = _party(subject, here, context) if subject is not None else None
         if gainer is None and subject is not None and subject.lemma_.lower() in known.force_nouns:
             gainer = _earlier_subject(subject, here)  # "the brigade" of the side last named
+        if gainer is None and kind in ("advance", "contest") and (subject is None or subject.dep_ == "expl"
+                                                                  or subject.tag_ == "EX"):
+            gainer = _attacking_forces(verb, here)  # "... and there was fighting in X"
+        if gainer is None and kind in ("advance", "contest") and subject is None and verb.tag_ == "VBG":
+            # "Ukraine branched out, one column advancing to X": the side of the clause the participle joins
+            gainer = _attacking_forces(verb, here, forces_only=False)
     if kind == "lose":
         # "surrendered the city to the Russian Army": the side named after "to" gains
-        taker = _first_party(_prep_objects(verb, ["to"]), here, context, named_only=True)
+        taker = _first_party(_prep_objects(verb, list(known.word("recipient_preps"))), here, context, named_only=True)
         if taker:
             kind, gainer = "take", taker
-    if kind == "take" and gainer is None and passive:
-        # "Balakliia itself was captured on March 3": by the side the narrative follows
-        gainer = _earlier_subject(verb, here)
     if kind in ("take", "liberate", "hold"):
-        loser = _first_party(_prep_objects(verb, ["from", "out of"]), here, context, named_only=True)
-        if "out of" in meaning.places or "from" in meaning.places:
+        loser = _first_party(_prep_objects(verb, list(known.word("loser_preps"))), here, context, named_only=True)
+        if known.word("loser_preps") & set(meaning.places):
             # "drove the enemy out of", "the enemy was driven out of": the one driven out loses
             driven = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
             loser = _first_party(driven, here, context) or loser
+    if kind == "take" and gainer is None and passive and loser is None:
+        # "Balakliia itself was captured on March 3": by the side the narrative follows
+        gainer = _earlier_subject(verb, here)
     return _Found(kind, verb, located, gainer, loser, default_speaker=meaning.kind == "liberate")
 
 
@@ -595,12 +668,12 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
             party = _party(child, here, context, bare=True)
             if party:
                 return party
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if child.dep_ == "prep" and child.lower_ in rules().word("agent_preps"):
             party = _first_party([c for c in child.children if c.dep_ == "pobj"], here, context)
             if party:
                 return party
     head = noun.head
-    if noun.dep_ == "pobj" and head.lower_ in ("in", "into", "at") and head.head.pos_ == "VERB":
+    if noun.dep_ == "pobj" and head.lower_ in rules().word("engaged_preps") and head.head.pos_ == "VERB":
         head = head.head  # "engaged in fierce battles": the engaging side
     elif not (noun.dep_ in ("dobj",) and head.lemma_.lower() in rules().carrier_verbs):
         return None
@@ -608,7 +681,7 @@ def _noun_party(noun, here: _Sentence, context: _Context) -> str | None:
     if subject is None:
         return None
     party = _party(subject, here, context)
-    if party is None and subject.lemma_.lower() in rules().force_nouns | {"direction"}:
+    if party is None and subject.lemma_.lower() in rules().force_nouns:
         party = _earlier_subject(subject, here)
     return party
 
@@ -621,31 +694,41 @@ def _noun_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> _
         return None  # "a potential blockade of the city"
     if meaning.kind == "contest" and any(c.dep_ == "amod" and c.lower_ in known.campaign_modifiers for c in noun.children):
         return None  # "the wider battle of Donbas" names a campaign
-    if noun.lemma_.lower() == "attack" and any(
+    if noun.lemma_.lower() in known.word("strike_nouns") and any(
             c.lemma_.lower() in known.not_ground_attacks for c in noun.children if c.dep_ in ("amod", "compound", "nmod")):
         return None  # "a missile attack on Kyiv" strikes from afar
     args = _prep_objects(noun, list(meaning.noun_preps) + list(known.including))
-    for agent in _prep_objects(noun, ["by"]):
-        args += _prep_objects(agent, [p for p in meaning.noun_preps if p == "of"])  # "annexation by Russia of X"
+    for agent in _prep_objects(noun, list(known.word("agent_preps"))):
+        args += _prep_objects(agent, [p for p in meaning.noun_preps if p in known.word("part_of")])  # "annexation by Russia of X"
     if args:
         # "the annexation of X, as well as Crimea": the parser may join the later places to the noun
         args += [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
     if noun.dep_ == "dobj" and not args:
         # "launched a counteroffensive in Kharkiv Oblast", "declared control over X": the place may hang
         # on the verb
-        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p != "of"])
+        args = _prep_objects(noun.head, [p for p in meaning.noun_preps if p not in known.word("part_of")])
+    if noun.dep_ == "pobj" and not args and noun.head.lower_ in known.word("engaged_preps") and (
+            noun.head.head.pos_ == "VERB"):
+        # "engaged in fierce battles in nearby X", "took part in the assault on X": the place may hang on
+        # the verb the noun is the object of
+        args = [a for a in _prep_objects(noun.head.head, [p for p in meaning.noun_preps if p not in known.word("part_of")])
+                if a.i != noun.i]
     if noun.dep_ in ("nsubj", "nsubjpass") and not args:
         # "Heavy fighting continued in Rubizhne", "the Russian advance shifted towards Lysychansk"
         args = _prep_objects(noun.head, list(meaning.noun_preps) + list(known.including))
     located = _places_of(args, here, context) if args else []
     if not located:
+        _note_unplaced(args, here, context)
         return None
     gainer = _noun_party(noun, here, context)
+    if gainer is None and meaning.kind in ("advance", "contest"):
+        # "Ukrainian forces pushed on, and there was fighting in X": the side the sentence follows attacks
+        gainer = _attacking_forces(noun, here)
     if meaning.kind == "lose" and gainer is None:
         return None
     loser = None
     if meaning.kind in ("take", "liberate", "hold"):
-        loser = _first_party(_prep_objects(noun, ["from"]), here, context, named_only=True)
+        loser = _first_party(_prep_objects(noun, list(known.word("loser_preps"))), here, context, named_only=True)
     return _Found(meaning.kind, noun, located, gainer, loser, default_speaker=meaning.kind == "liberate")
 
 
@@ -653,6 +736,7 @@ def _participle_claim(word, meaning: Meaning, here: _Sentence, context: _Context
     noun = word.head
     located = _places_of([noun], here, context)
     if not located:
+        _note_unplaced([noun], here, context)
         return None
     gainer = None
     doc = word.doc
@@ -668,7 +752,7 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
     prep = noun.head
     owner = prep.head
     doc = noun.doc
-    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in ("not", "no", "never")):
+    if any(c.dep_ == "neg" for c in prep.children) or (prep.i > 0 and doc[prep.i - 1].lower_ in rules().word("negations")):
         return None  # "the cities not under Russian control"
     if any(c.dep_ == "neg" for c in owner.children):
         return None
@@ -678,10 +762,11 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
         args = [owner]
     located = _places_of([_antecedent(a) for a in args], here, context)
     if not located:
+        _note_unplaced([_antecedent(a) for a in args], here, context)
         return None
     gainer = _noun_party(noun, here, context)
     if gainer is None:
-        gainer = _first_party(_prep_objects(noun, ["of"]), here, context)
+        gainer = _first_party(_prep_objects(noun, list(rules().word("part_of"))), here, context)
     kind = meaning.kind
     if kind == "hold" and any(c.lower_ in rules().regained for c in owner.children if c.dep_ == "advmod"):
         kind = "take"  # "again under Ukrainian control": retaken
@@ -689,11 +774,16 @@ def _under_claim(noun, meaning: Meaning, here: _Sentence, context: _Context) -> 
 
 
 # -- places ----------------------------------------------------------------------------------------
-def _conjuncts(token) -> list:
+def _conjuncts(token, here: _Sentence) -> list:
+    """The token and the items listed with it. The parser makes some list items appositions ("in A, B,
+    C and D"); an apposition that is itself a place name, or "the town of X", is an item too (a
+    qualifier such as "A, B Oblast" is set apart by _is_qualifier)."""
     out = [token]
     for child in token.children:
-        if child.dep_ == "conj":
-            out += _conjuncts(child)
+        if child.dep_ == "conj" or (child.dep_ == "appos" and (
+                (child.pos_ == "PROPN" and child.i in here.places)
+                or child.lemma_.lower() in rules().settlement_containers)):
+            out += _conjuncts(child, here)
     return out
 
 
@@ -702,7 +792,7 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
     known = rules()
     out: list = []
     for arg in args:
-        members = sorted(_conjuncts(arg), key=lambda t: t.i)
+        members = sorted(_conjuncts(arg, here), key=lambda t: t.i)
         previous, previous_place = None, None
         for member in members:
             if previous is not None and _is_qualifier(previous, member, here, previous_place):
@@ -719,12 +809,46 @@ def _places_of(args, here: _Sentence, context: _Context, depth: int = 0) -> list
     return unique
 
 
+def _note_unplaced(args, here: _Sentence, context: _Context) -> None:
+    """Remember the claim's arguments that name ground but no place the gazetteer locates: a land noun
+    ("the village", "territory", "500 km² of land") or a proper name the gazetteer lacks."""
+    for arg in args:
+        for member in _conjuncts(arg, here):
+            ground = _unlocated_ground(member, here)
+            if ground is not None:
+                context.unplaced.add(here.offset + ground.idx)
+
+
+def _unlocated_ground(token, here: _Sentence, depth: int = 0):
+    """The token that names unlocated ground in the phrase the token heads, or None."""
+    known = rules()
+    if token.i in here.places or token.pos_ == "PRON":
+        return None
+    if token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC"):
+        name = " ".join(t.text for t in token.lefts if t.dep_ == "compound") + " " + token.text
+        if places.resolve(name.strip()) is None and not parties.party_of(name.strip()):
+            return token
+        return None
+    if token.lemma_.lower() in known.ground_nouns:
+        inner = _prep_objects(token, list(known.word("part_of"))) if depth < 2 else []
+        if any(t.i in here.places for o in inner for t in o.subtree):
+            return None  # the ground is a located place's ("the territory of Kherson Oblast")
+        named = [g for o in inner for g in [_unlocated_ground(o, here, depth + 1)] if g is not None]
+        return named[0] if named else token
+    if depth < 2 and token.lemma_.lower() in known.containers:
+        for inner in _prep_objects(token, list(known.word("part_of"))):
+            found = _unlocated_ground(inner, here, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 def _is_qualifier(before, member, here: _Sentence, before_place) -> bool:
     known = rules()
     between = before.doc[before.i + 1 : member.left_edge.i]
     if before_place is None:
         return False
-    if any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between):
+    if any(t.dep_ == "cc" or t.lower_ in known.word("list_joiners") for t in between):
         return False
     names_admin = member.text in known.qualifiers or (
         here.places.get(member.i) is not None and here.places[member.i].type in ("oblast", "region"))
@@ -736,14 +860,16 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     place = here.places.get(member.i)
     if place is not None:
         return [(member, place)]
+    if member.pos_ == "PRON" and member.lower_ in known.object_pronouns and member.dep_ == "dobj":
+        return _list_before(member, here, context)
     lemma = member.lemma_.lower()
     # "Kherson regions", "the Donetsk, Luhansk and Kherson regions": names written before the head
     named = [(t, here.places[t.i]) for t in member.subtree
              if t.i < member.i and t.i in here.places and t.dep_ in ("compound", "nmod", "conj", "amod")]
-    if named and known.vague_places.get(lemma, set()) & {"oblast", "region"}:
+    if named and (known.vague_places.get(lemma, set()) & {"oblast", "region"} or member.lower_ in known.region_plurals):
         return named  # "Kherson regions", "the Donetsk and Luhansk oblasts"
     if depth < 3 and lemma in known.containers:
-        inner = _prep_objects(member, ["of"] + list(known.including))
+        inner = _prep_objects(member, list(known.word("part_of")) + list(known.including))
         inner += [c for c in member.children if c.dep_ == "appos"]
         found = _places_of(inner, here, context, depth + 1) if inner else []
         if lemma in known.settlement_containers:
@@ -751,7 +877,7 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
         if found:
             return found
     if lemma in known.vague_places and not named and member.tag_ in ("NN", "NNP") and any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in member.children):
+            c.dep_ == "det" and c.lower_ in known.word("definite") for c in member.children):
         wanted = known.vague_places[lemma]
         earlier = [here.places[i] for i in sorted(here.places) if i < member.i and here.places[i].type in wanted]
         if earlier:
@@ -764,6 +890,38 @@ def _member_places(member, here: _Sentence, context: _Context, depth: int) -> li
     return []
 
 
+def _list_before(pronoun, here: _Sentence, context: _Context) -> list:
+    """The places an object pronoun stands for: the list of places named last before it in the same
+    sentence ("advanced to A and B and recaptured them"); "it" stands for one place only, and for
+    "the town" when the text said "the town" since ("went around the town to besiege it")."""
+    doc = pronoun.doc
+    # an oblast that only locates the list ("A and B, all within Donetsk Oblast") is not what it stands for
+    before = [i for i in here.places if i < pronoun.i and not (
+        doc[i].dep_ in ("pobj", "compound") and here.places[i].type in ("oblast", "region")
+        and _locating_preposition(doc[i]))]
+    if not before:
+        return []
+    vague = [t for t in doc[max(before) + 1 : pronoun.i] if t.lemma_.lower() in rules().vague_places
+             and t.i not in here.places]
+    if vague:
+        return [(pronoun, p) for _, p in _member_places(vague[-1], here, context, 3)][:1]
+    first = doc[max(before)]
+    single = pronoun.lower_ in rules().word("single_place")
+    while first.dep_ in ("conj", "appos") and first.head.i in here.places and not single:
+        first = first.head
+    if single:
+        return [(pronoun, here.places[first.i])]
+    return [(pronoun, here.places[t.i]) for t in _conjuncts(first, here) if t.i in here.places]
+
+
+def _locating_preposition(token) -> bool:
+    """Whether the token's phrase is the object of a preposition that locates ("in", "within")."""
+    node = token
+    while node.dep_ == "compound":
+        node = node.head
+    return node.dep_ == "pobj" and node.head.lower_ in rules().word("location_preps")
+
+
 # -- parties -----------------------------------------------------------------------------------------
 def _named_party(token) -> str | None:
     """The party a noun phrase names by itself ("Russian forces", "the Armed Forces of Ukraine")."""
@@ -772,7 +930,7 @@ def _named_party(token) -> str | None:
     doc = token.doc
     start, end = token.left_edge.i, token.i + 1
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and child.lower_ in rules().word("part_of"):
             end = max(end, child.right_edge.i + 1)
     text = doc[start:end].text
     for match in parties.registry().find(text):
@@ -799,12 +957,14 @@ def _party(token, here: _Sentence, context: _Context, bare: bool = False) -> str
     for child in token.children:
         if child.dep_ == "poss" and child.lower_ in known.speaker_pronouns:
             return context.statement_at(position)[1]
-    if token.lemma_.lower() in known.enemy_words:
-        speaker = context.statement_at(position)[1]
+    if token.lemma_.lower() in known.enemy_words or any(
+            c.dep_ in ("amod", "compound") and c.lemma_.lower() in known.enemy_words for c in token.children):
+        speaker = context.statement_at(position)[1]  # "the enemy", "an enemy tank unit"
         return known.opponent(speaker or known.owner)
-    if bare:
-        return parties.party_of(token.text) or _named_party(token)
-    return _named_party(token)
+    party = (parties.party_of(token.text) or _named_party(token)) if bare else _named_party(token)
+    # only a side of the war takes or attacks ground: "the other column" names no party Other, "the BBC"
+    # is no attacker
+    return party if party in known.opponents else None
 
 
 def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = False) -> str | None:
@@ -813,6 +973,32 @@ def _first_party(tokens, here: _Sentence, context: _Context, named_only: bool = 
         if party:
             return party
     return None
+
+
+def _attacking_forces(token, here: _Sentence, forces_only: bool = True) -> str | None:
+    """For fighting or an advance with no side named: the party of the forces named as a subject
+    earlier in the sentence ("Ukrainian forces pushed on and there was fighting in X"); a speaker or
+    an institution is no attacker."""
+    known = rules()
+    doc = token.doc
+    earlier = [party for i, party in here.subjects
+               if i < token.i and (doc[i].lemma_.lower() in known.force_nouns or not forces_only)
+               and party in known.opponents
+               and _in_clause_of(token, doc[i].head)]
+    return earlier[-1] if earlier else None
+
+
+def _in_clause_of(token, verb) -> bool:
+    """Whether the token stands in the verb's clause or a clause joined to it, not in a relative clause
+    about something else ("defeated a unit that was to join the assault on X")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ == "relcl":
+            return False
+        node = node.head
+        if node.i == verb.i:
+            return True
+    return False
 
 
 def _earlier_subject(token, here: _Sentence) -> str | None:
@@ -832,6 +1018,8 @@ def _decide(found: _Found, place: places.Place, context: _Context) -> tuple[str,
     # the text last said held it went wrong on Wikipedia articles, whose lead tells the outcome first.)
     owner = _owner(place)
     kind, gainer = found.kind, found.gainer
+    if gainer is not None and gainer not in known.opponents:
+        gainer = None  # only a side of the war takes or attacks ground ("the other column" is no party Other)
     if kind == "occupied":
         holder_now = known.opponent(owner)
         return ("captured", holder_now) if holder_now else None

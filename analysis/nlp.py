@@ -90,7 +90,7 @@ def _claim_patterns(path: str, mtime: float) -> re.Pattern | None:
     nouns |= {str(w).lower() for w in raw.get("under") or {}}
     forms = cue_words.inflections(verbs, "verb") | cue_words.inflections(nouns, "noun")
     # "retook", "re-took": a prefixed verb inflects as its base does.
-    for prefix in ("re", "de", "re-", "de-"):
+    for prefix in {str(w).lower() for w in (raw.get("words") or {}).get("verb_prefixes") or []}:
         bases = {v[len(prefix):] for v in verbs if v.startswith(prefix) and len(v) > len(prefix) + 2}
         forms |= {prefix + form for form in cue_words.inflections(bases, "verb")}
     if not forms:

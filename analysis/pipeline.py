@@ -205,9 +205,8 @@ def extract_each(articles: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[
 
 
 def _extracted(kept: list[dict[str, pd.DataFrame]], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    ids = {f["articles"]["article_id"].iloc[0] for f in kept}
     return {
-        "articles": articles[articles["article_id"].isin(ids)],
+        "articles": _concat([f["articles"] for f in kept], "articles") if kept else articles.iloc[:0],
         "statements": _concat([f["statements"] for f in kept], "statements"),
         "claims": _concat([f["claims"] for f in kept], "claims"),
     }
@@ -223,7 +222,7 @@ def _failure(article: pd.Series, error: Exception) -> str:
 
 def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Statements and claims of each article (no models), as contract tables."""
-    found_statements, found_claims = [], []
+    found_statements, found_claims, unplaced = [], [], []
     # Extractors see plain strings: a missing title or author is "", never pd.NA.
     records = articles.astype(object).fillna("").to_dict("records")
     # One parse per article, in one pipe over the batch, shared by statements and claims.
@@ -237,14 +236,16 @@ def extract(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 doc = nlp.parse([str(article["text"])])[0]
             said = statements.extract(article, doc=doc)
             found_statements.append(said)
-            found_claims.append(claims.extract(article, said, doc=doc))
+            found, unlocated = claims.extract_counted(article, said, doc=doc)
+            found_claims.append(found)
+            unplaced.append(unlocated)
         except Exception as error:  # name the article; the batch is not written
             raise AnalysisError(
                 f"Could not analyse article {article.get('title') or article['article_id']!r} "
                 f"({article['article_id']}): {error}"
             ) from error
     return {
-        "articles": articles,
+        "articles": articles.assign(unplaced_claims=pd.array(unplaced, dtype="Int64")),
         "statements": _concat(found_statements, "statements"),
         "claims": _concat(found_claims, "claims"),
     }

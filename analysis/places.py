@@ -66,10 +66,18 @@ class Gazetteer:
         self._index: dict[str, list[int]] = {}
         settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) if settings_file.exists() else {}
         self.not_places = {match_key(w) for w in settings.get("not_places", [])}
+        words = settings.get("words") or {}
+        articles = "|".join(re.escape(str(w)) for w in words.get("articles") or [])
+        self._article = re.compile(rf"^(?:{articles})\s+", re.I) if articles else None
+        joiners = "|".join(re.escape(str(w)) for w in words.get("joiners") or [])
+        self._joiners = re.compile(rf"\s+(?:{joiners})\s+|,\s*" if joiners else r",\s*")
+        self.region_word = str(words.get("region") or "")
         with open(places_file, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 place = Place(
-                    name=row["name"], type=row["type"], lat=float(row["lat"]), lon=float(row["lon"]),
+                    # News spelling drops the soft sign's apostrophe (Novoazovsk, not Novoazovs'k); the
+                    # written form stays a variant
+                    name=_APOSTROPHES.sub("", row["name"]), type=row["type"], lat=float(row["lat"]), lon=float(row["lon"]),
                     oblast=row["oblast"], population=int(row["population"] or 0),
                     precision=row.get("precision") or "settlement",
                 )
@@ -93,7 +101,7 @@ class Gazetteer:
         Wikipedia-style qualifiers are read as context: "Novoselivka, Pokrovsk Raion", "Spirne (village)",
         "Zaitseve (village in Bakhmut Raion, Donetsk Oblast)".
         """
-        text = re.sub(r"^the\s+", "", mention.strip(), flags=re.I)
+        text = self._article.sub("", mention.strip()) if self._article else mention.strip()
         found = self.candidates(text)
         if not found:
             qualifier = re.search(r"\s*(?:\((.*)\)|,\s*(.*))$", text)
@@ -123,8 +131,9 @@ class Gazetteer:
     def resolve_oblast(self, mention: str) -> set[str]:
         """Admin-1 names a mention such as "Kharkiv Oblast" or "Kyiv Oblast and Kyiv" stands for."""
         names: set[str] = set()
-        for part in re.split(r"\s+and\s+|,\s*|\s+in\s+", mention):
-            for place in self.candidates(part) + self.candidates(f"{part} region"):
+        for part in self._joiners.split(mention):
+            regional = self.candidates(f"{part} {self.region_word}") if self.region_word else []
+            for place in self.candidates(part) + regional:
                 if place.type in ("oblast", "region") and place.oblast:
                     names.add(place.oblast)
                 elif place.type == "city" and place.oblast.endswith("City"):

@@ -11,6 +11,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "articles": {
         "article_id": "string", "title": "string", "published": "string", "source": "string",
         "url": "string", "author": "string", "text": "string", "origin": "string",
+        # claim mentions whose ground is no place the gazetteer locates (empty until analysed)
+        "unplaced_claims": "Int64",
     },
     "statements": {
         "statement_id": "string", "article_id": "string", "kind": "string", "text": "string",

@@ -216,6 +216,11 @@ def filter_stances(stances: pd.DataFrame, statements: pd.DataFrame, f: Filters) 
     return stances[stances["statement_id"].isin(statements["statement_id"]) & _chosen(stances, {"target": f.targets})]
 
 
+def filter_articles(articles: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The articles published in the chosen dates (undated ones stay in)."""
+    return articles[_in_dates(articles["published"], f)]
+
+
 def filter_claims(claims: pd.DataFrame, articles: pd.DataFrame, f: Filters) -> pd.DataFrame:
     keep = _chosen(claims, {"party": f.parties, "claim": f.claim_types})
     # A claim without its own date takes its article's publication date.

@@ -214,3 +214,155 @@ def test_a_parsed_doc_can_be_passed_in():
     text = "Russian troops captured Lyman."
     found = claims.extract({"article_id": "a", "text": text, "published": ""}, None, doc=parse([text])[0])
     assert (found.iloc[0]["place"], found.iloc[0]["claim"]) == ("Lyman", "captured")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # dates between the items: the parser hangs the later items on the verb
+    ("Ukrainian troops liberated Balakliia on Monday, Izium on Tuesday, and Kupiansk and Vovchansk on Friday.",
+     ["Balakliia", "Izium", "Kupiansk", "Vovchansk"]),
+    # the first object is no place; the town after it is still an object of the verb
+    ("Russian forces captured the bridge and the railway depot, and the nearby town of Pryvillia.", ["Pryvillia"]),
+    # "along with" adds a place to the claim
+    ("Ukrainian forces withdrew from the power plant, along with the nearby town of Soledar.", ["Soledar"]),
+])
+def test_interrupted_lists_give_every_place_its_claim(text, expected):
+    assert sorted(extract(text)["place"]) == expected
+
+
+def test_list_items_the_parser_reads_as_appositions_are_claimed():
+    found = extract("Then there was heavy fighting in Soledar, Bakhmutske, Pidhorodnie and Klishchiivka.")
+    assert sorted(found["place"]) == ["Bakhmutske", "Klishchiivka", "Pidhorodnie", "Soledar"]
+    assert set(found["claim"]) == {"contested"}
+
+
+def test_fighting_without_a_named_side_is_the_attack_of_the_forces_the_sentence_follows():
+    found = extract("Ukrainian forces pushed Russian units back and there was fighting in Klishchiivka.")
+    assert one(found, place="Klishchiivka")["party"] == "Ukraine"
+    found = extract("The Ukrainian General Staff said that heavy fighting continued in Klishchiivka.")
+    assert one(found, place="Klishchiivka")["party"] == "Russia"  # a speaker is no attacker
+
+
+def test_an_object_pronoun_claims_the_places_listed_just_before_it():
+    found = extract("Ukrainian troops advanced to Kreminna and Rubizhne and recaptured them by October.")
+    assert sorted(found[found["claim"] == "reclaimed"]["place"]) == ["Kreminna", "Rubizhne"]
+    found = extract("Russian forces left Soledar and went around the town of Bakhmut to besiege it.")
+    assert list(found[found["claim"] == "contested"]["place"]) == ["Bakhmut"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Moscow demands recognition of Russian sovereignty over Crimea.", [("Crimea", "annexed", "Russia")]),
+    ("Ukraine insists on its sovereignty over Crimea.", []),  # the owner's own sovereignty is no claim
+    ("Ukrainian troops resisted in Soledar for weeks.", [("Soledar", "contested", "Russia")]),
+])
+def test_sovereignty_over_a_place_and_resisting_in_it(text, expected):
+    found = extract(text)
+    assert list(zip(found["place"], found["claim"], found["party"])) == expected
+
+
+@pytest.mark.parametrize("text, unplaced", [
+    ("Russian troops captured the village after heavy fighting.", 1),
+    ("Ukraine has liberated 500 square kilometres of territory.", 1),
+    ("Ukrainian forces liberated several villages in the east.", 1),
+    ("The occupied territories will be liberated.", 1),
+    ("Russian forces captured two tanks.", 0),  # no ground
+    ("Russia plans to capture the city.", 0),  # a plan, no claim
+    ("Russia invaded Ukraine in February.", 0),  # a country is known, only not a claim's place
+    ("Russian forces occupied the territory of Kherson Oblast.", 0),  # located: a claim
+    ("Wagner captured Soledar. The city had been shelled for weeks before Russian troops took the city.", 0),
+])
+def test_claim_mentions_without_a_located_place_are_counted(text, unplaced):
+    found, count = claims.extract_counted({"article_id": "a", "text": text, "published": ""})
+    assert count == unplaced
+    assert all(found["place"].str.len() > 0)
+
+
+def test_the_pipeline_records_the_unplaced_mentions_on_each_article():
+    from analysis import pipeline
+    from analysis.tables import conform
+
+    articles = conform(pd.DataFrame({
+        "article_id": ["a", "b"], "title": ["A", "B"],
+        "text": ["Russian troops captured the village and the town.", "Ukrainian forces liberated Izium."],
+    }), "articles")
+    frames = pipeline.extract(articles)
+    assert frames["articles"].set_index("article_id")["unplaced_claims"].to_dict() == {"a": 2, "b": 0}
+    assert list(frames["claims"]["place"]) == ["Izium"]
+
+
+def test_every_function_word_role_the_rules_read_is_in_the_config():
+    import re as regex
+
+    from analysis.claim_rules import rules
+
+    source = (Path(claims.__file__)).read_text(encoding="utf-8")
+    roles = set(regex.findall(r'word\("([a-z_]+)"\)', source))
+    assert roles, "claims.py reads its function words through rules().word(role)"
+    for role in roles:
+        assert rules().word(role), role
+
+
+def test_an_oblast_that_locates_a_list_is_not_what_the_pronoun_after_it_stands_for():
+    found = extract("Ukraine pushed north, advancing to Kreminna, Rubizhne and Svatove, all within Luhansk Oblast, "
+                    "and recaptured them by October.")
+    assert sorted(found[found["claim"] == "reclaimed"]["place"]) == ["Kreminna", "Rubizhne", "Svatove"]
+
+
+def test_attacking_positions_in_places_attacks_the_places():
+    found = extract("Wagner fighters were assaulting strongholds in Soledar, Bakhmutske and Klishchiivka.")
+    assert sorted(found["place"]) == ["Bakhmutske", "Klishchiivka", "Soledar"]
+    assert set(found["claim"]) == {"advancing"} and set(found["party"]) == {"Russia"}
+    assert extract("Wagner fighters were assaulting the bridge in Soledar.").empty  # a bridge is no position
+
+
+def test_an_enemy_unit_is_the_other_side_and_a_relative_clause_keeps_its_own_side():
+    found = extract("Ukrainian forces defeated an enemy tank unit that was to join the assault on Kyiv.")
+    assert one(found, place="Kyiv")["party"] == "Russia"
+    found = extract("Ukrainian forces made a counterattack to regain control of Kupiansk.")
+    assert one(found, place="Kupiansk")["party"] == "Ukraine"
+
+
+def test_names_before_a_capitalised_plural_oblasts_are_each_an_oblast():
+    found = extract("The vote dealt a blow to the Russian annexation of Kherson and Zaporizhzhia Oblasts.")
+    assert sorted(found["place"]) == ["Kherson Oblast", "Zaporizhzhia Oblast"]
+    assert set(found["claim"]) == {"annexed"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The UK will help restore the de-occupied Kyiv region.", [("Kyiv Oblast", "reclaimed", "Ukraine")]),
+    ("The agreements reached between the two presidents in Kyiv were implemented.", []),
+    ("A Russian convoy is closing in on Kyiv.", [("Kyiv", "advancing", "Russia")]),
+    ("Russian forces managed to break through in Kakhovka.", [("Kakhovka", "advancing", "Russia")]),
+])
+def test_hyphenated_prefixes_and_verbs_that_advance_only_with_a_preposition_of_motion(text, expected):
+    found = extract(text)
+    assert list(zip(found["place"], found["claim"], found["party"])) == expected
+
+
+def test_an_unknown_place_name_counts_as_unplaced_but_a_sentence_opening_word_does_not():
+    found, count = claims.extract_counted({"article_id": "a", "text": "Russian forces captured Zzyzxville.", "published": ""})
+    assert found.empty and count == 1
+    _, count_life = claims.extract_counted(
+        {"article_id": "a", "text": "Life, which today has become an unattainable dream, goes on.", "published": ""})
+    assert count_life == 0
+
+
+def test_a_participle_advancing_without_a_subject_is_the_side_of_the_clause_it_joins():
+    found = extract("Ukraine branched out in two directions, one to the north and advancing to Kreminna and Rubizhne.")
+    assert set(found["party"]) == {"Ukraine"} and sorted(found["place"]) == ["Kreminna", "Rubizhne"]
+
+
+def test_the_town_may_stand_for_a_village_news_calls_a_town():
+    found = extract("Russian troops entered Klishchiivka in March. The town was recaptured by Ukrainian forces in September.")
+    assert one(found, claim="reclaimed")["place"] == "Klishchiivka"
+
+
+def test_the_side_driven_away_loses_the_place_even_as_the_sentence_subject():
+    found = extract("By April, Russian forces had been driven away from Mykolaiv.")
+    row = one(found, place="Mykolaiv")
+    assert (row["claim"], row["party"]) == ("reclaimed", "Ukraine")
+
+
+def test_battles_a_verb_engages_in_take_the_place_hung_on_the_verb_and_only_a_side_of_the_war_attacks():
+    found = extract("Ukrainian troops pushed on. The other column went east and engaged in fierce battles in nearby Soledar.")
+    row = one(found, place="Soledar")
+    assert (row["claim"], row["party"]) == ("contested", "Ukraine")

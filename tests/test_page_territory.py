@@ -1,4 +1,5 @@
 """The Territory page, run alone under AppTest on a temporary store holding rows written here."""
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -6,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.store import Store
+from components.filters import Filters
 
 PAGE = str(Path(__file__).resolve().parent.parent / "views" / "territory.py")
 
@@ -17,7 +19,7 @@ def app(tmp_path, monkeypatch):
     articles = pd.DataFrame({
         "article_id": ["a1", "a2"], "title": ["Kharkiv push", "Lyman falls"], "published": ["2022-09-12", "2022-05-27"],
         "source": ["Wire", "Wire"], "url": ["https://example.org/kharkiv", "https://example.org/lyman"],
-        "author": ["", ""], "text": ["…", "…"], "origin": ["test", "test"],
+        "author": ["", ""], "text": ["…", "…"], "origin": ["test", "test"], "unplaced_claims": [2, 3],
     })
     claims = pd.DataFrame([
         dict(claim_id="c1", article_id="a1", statement_id="", party="Ukraine", claim="reclaimed", place="Izium",
@@ -49,9 +51,22 @@ def test_page_shows_map_timeline_area_and_tables(app):
     claims = next(f for f in _frames(app) if "evidence" in f.columns)
     assert set(claims["article"]) == {"Kharkiv push", "Lyman falls"}
     assert "https://example.org/lyman" in set(claims["source"])
-    # The claim with no place stays in the table, named as such, and off the map.
-    assert "(no place named)" in set(claims["where"])
-    assert any("1 claim(s) name no place" in c.value for c in app.caption)
+    # The claim with no place is not in the table or on the map (its area is in the claimed-area chart).
+    assert set(claims["where"]) == {"Izium"}
+    assert any("5 claim mentions in these articles name no place Parley can locate (not shown)" in c.value
+               for c in app.caption)
+
+
+def test_the_note_counts_only_the_articles_the_date_filter_keeps(app):
+    app.session_state["filters"] = Filters(date_from=dt.date(2022, 9, 1))
+    app.run()
+    assert not app.exception, app.exception
+    # only a1 (2022-09-12) and its 2 mentions; its claim without a place carries an area, so it is in the
+    # claimed-area chart and not counted
+    assert any("2 claim mentions in these articles name no place" in c.value for c in app.caption)
+    app.session_state["filters"] = Filters(date_from=dt.date(2022, 10, 1))
+    app.run()
+    assert not any("no place Parley can locate" in c.value for c in app.caption)
 
 
 def test_contested_places_show_both_sides(app):
@@ -70,7 +85,7 @@ def test_empty_store_gives_a_clear_message(tmp_path, monkeypatch):
     assert any("No territorial claims yet" in i.value for i in at.info)
 
 
-def test_undated_claims_without_places_still_render(tmp_path, monkeypatch):
+def test_claims_without_places_are_counted_not_shown(tmp_path, monkeypatch):
     path = tmp_path / "undated.duckdb"
     store = Store(path)
     articles = pd.DataFrame({"article_id": ["a1"], "title": ["Decree"], "published": [""], "source": [""],
@@ -84,5 +99,5 @@ def test_undated_claims_without_places_still_render(tmp_path, monkeypatch):
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    table = next(f.value for f in at.dataframe if "evidence" in f.value.columns)
-    assert table["where"].tolist() == ["(no place named)"] and table["statement_id"].tolist() == ["s1"]
+    assert not any("evidence" in f.value.columns for f in at.dataframe)  # no claim on a located place
+    assert any("1 claim mention in these articles names no place Parley can locate" in c.value for c in at.caption)

@@ -15,8 +15,15 @@ st.caption("Territorial claims found in the articles: who says they annexed, cap
 tables = data.tables()
 f = filters.current()
 articles = tables["articles"]
-claims = filters.filter_claims(tables["claims"], articles, f)
+# Only claims on a named place the gazetteer locates are shown (an area claimed without a place still counts
+# in the claimed area); the rest (a store written by an older release may hold claims without a place) join
+# the claim mentions the analysis could not place, counted per article, in one note.
+selected = filters.filter_claims(tables["claims"], articles, f)
+claims = maps.placed(selected)
 caption = filters.caption(tables, f, claims["article_id"])
+in_dates = filters.filter_articles(articles, f).drop_duplicates("article_id")
+hidden = selected[~selected.index.isin(claims.index) & selected["area_km2"].isna()]
+unplaced = int(pd.to_numeric(in_dates["unplaced_claims"], errors="coerce").fillna(0).sum()) + len(hidden)
 
 
 def show_evidence(fig, event, heading: str) -> None:
@@ -44,17 +51,17 @@ if tables["claims"].empty:
 
 unique_articles = articles.drop_duplicates("article_id").set_index("article_id")
 titles, urls = unique_articles["title"], unique_articles["url"]
-unplaced = len(claims) - len(maps.placed(claims))
 
 st.subheader("Map")
 map_fig = maps.claims_map(claims, caption)
-map_event = show(map_fig, "Territorial claims map", maps.placed(claims), key="territory-map",
+map_event = show(map_fig, "Territorial claims map", claims, key="territory-map",
                  select=("points", "box", "lasso"))
 if map_event is not None:
     show_evidence(map_fig, map_event, "Claims at the selected places")
 if unplaced:
-    st.caption(f"{unplaced} claim(s) name no place the gazetteer knows (or none at all); they are in the table "
-               "below but not on the map.")
+    whatever = " (counted whatever their party or claim type)" if f.parties or f.claim_types else ""
+    st.caption(f"{unplaced} claim mention{'s' if unplaced != 1 else ''} in these articles name{'' if unplaced != 1 else 's'} "
+               f"no place Parley can locate (not shown){whatever}.")
 
 st.subheader("Timeline")
 timeline = maps.claims_timeline(claims, caption)
@@ -75,8 +82,8 @@ if upload is not None:
         reference_name = f"Reference: {upload.name}"
     except ValueError as error:
         st.error(str(error))
-area = maps.area_table(claims)
-show(maps.cumulative_area(claims, reference, caption, reference_name=reference_name), "Claimed area cumulative",
+area = maps.area_table(selected)
+show(maps.cumulative_area(selected, reference, caption, reference_name=reference_name), "Claimed area cumulative",
      area, key="territory-area", select=())
 
 st.subheader("Contested places")
@@ -100,7 +107,7 @@ else:
     table = claims.assign(
         article=claims["article_id"].map(titles).fillna(""),
         source=claims["article_id"].map(urls).fillna(""),
-        where=claims["place"].fillna("").where(claims["place"].fillna("") != "", "(no place named)"),
+        where=claims["place"],
     ).sort_values(["date", "party"], na_position="last")
     st.dataframe(
         table[["date", "party", "claim", "where", "place_type", "area_km2", "evidence", "article", "source",
