@@ -1,6 +1,6 @@
 """Scaling benchmark: documents/s of `python -m analysis analyze` for 1 and 2 workers, local engine vs Ray.
 
-    python -m analysis.benchmark CORPUS [CORPUS ...] [--sample N] [--no-models] [--runs local:1,local:2,ray:1,ray:2]
+    python -m analysis.benchmark CORPUS [CORPUS ...] [--sample N] [--no-models] [--runs local:1,local:2,ray:1,ray:2] [--keep DIR]
 
 Every variant runs the real command line in its own process, on the same articles (a sample of N of
 them, taken by article id so that it is the same every time; all of them without --sample), with a fresh
@@ -180,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-models", action="store_true", help="extraction only")
     parser.add_argument("--runs", default=DEFAULT_RUNS, help=f"engine:workers, comma-separated ({DEFAULT_RUNS})")
     parser.add_argument("--batch-size", type=int, default=25)
+    parser.add_argument("--keep", default=None, metavar="DIR",
+                        help="keep each run's CSV tables in DIR/ENGINE+WORKERS (default: thrown away)")
     args = parser.parse_args(argv)
     try:
         runs = [(engine, int(workers)) for engine, workers in (r.split(":") for r in args.runs.split(","))]
@@ -189,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         corpus, n = sample(args.paths, args.sample, folder)
+        if args.keep:
+            folder = Path(args.keep).resolve()
+            folder.mkdir(parents=True, exist_ok=True)
         print(f"{n} documents, {'without' if args.no_models else 'with'} models", flush=True)
         results = []
         for engine, workers in runs:
