@@ -40,8 +40,9 @@ def dates(values: pd.Series) -> pd.Series:
 
 
 def signed(value: float) -> str:
-    """+0.47 / −0.01 with a true minus sign, as the charts print them."""
-    return f"{value:+.2f}".replace("-", "\u2212")
+    """+0.47 / −0.01 with a true minus sign, as the charts print them; 0.00 without a sign."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text.replace("-", "\u2212")
 
 
 def _n(count: int, word: str) -> str:
@@ -239,7 +240,9 @@ def tone(sentiments: pd.DataFrame, statements: pd.DataFrame, min_n: int) -> list
     if len(table) < 2:
         return []
     low, high = table.loc[table["net"].idxmin()], table.loc[table["net"].idxmax()]
-    text = (f"Tone: {low['party']} sounds the most negative (net {signed(low['net'])}, "
+    # "most negative" only when its net is below zero; otherwise it is the least positive of them
+    lowest = "the most negative" if signed(low["net"]).startswith("\u2212") else "the least positive"
+    text = (f"Tone: {low['party']} sounds {lowest} (net {signed(low['net'])}, "
             f"{low['negative']:.0%} of {int(low['statements']):,} statements negative), "
             f"{high['party']} the most positive (net {signed(high['net'])}).")
     return [Finding("tone", text, [{"party": low["party"]}, {"party": high["party"]}])]

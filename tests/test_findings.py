@@ -125,3 +125,14 @@ def test_dates_with_and_without_a_time_zone_mix():
     when = findings.dates(mixed)
     assert when.dt.tz is None and when.iloc[1] == pd.Timestamp("2022-06-24 23:23")
     assert when.iloc[2:].isna().all()
+
+
+def test_tone_says_least_positive_when_no_party_sounds_negative():
+    from components import findings
+    assert findings.signed(-0.004) == "0.00" and findings.signed(0.47) == "+0.47"
+    assert findings.signed(-0.01) == "\u22120.01"
+    tables = corpus()
+    happy = tables["sentiments"].assign(label="positive")
+    happy.loc[happy.index[::2], "label"] = "neutral"
+    found = {f.kind: f for f in brief({**tables, "sentiments": happy}, min_n=5)}
+    assert "sounds the least positive" in found["tone"].text and "most negative" not in found["tone"].text
