@@ -3,7 +3,7 @@ parser goes wrong in news copy; and statement nouns ("Kyiv's claim that …").
 """
 from __future__ import annotations
 
-from analysis.attribution import _SUBJECT_DEPS, _char_span, _cue_text, _is_cue, _mention, _speaker_of
+from analysis.attribution import _SUBJECT_DEPS, _char_span, _cue_text, _is_cue, _mention, _speaker_of, _token_at
 from analysis.candidates import Found
 from analysis.cues import Cues
 from analysis.quotes import Quote, _WORD, _within
@@ -30,7 +30,33 @@ def _balance(text: str, start: int, end: int) -> int:
     return end
 
 
-def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, turn_regions) -> list[Found]:
+def _drop_complementizer(doc, offset: int, start: int, end: int, cues: Cues) -> int:
+    """Where the clause starts once the "that" opening it is left out ("said that the bridge …")."""
+    token = _token_at(doc, offset, start)
+    if token is not None and token.idx + offset == start and token.dep_ == "mark" \
+            and token.lower_ in cues.complementizers and token.i + 1 < len(doc):
+        following = doc[token.i + 1].idx + offset
+        if following < end:
+            return following
+    return start
+
+
+def _own_voice(cue, cues: Cues) -> bool:
+    """"I hope …", "we support …", "I want to begin …": a present-tense view of the first person, which in a
+    document by its speaker is the author's own sentence, not a report of something said."""
+    if cue.lemma_.lower() not in cues.own_voice or cue.tag_ not in ("VBP", "VBZ", "VB"):
+        return False
+    if cue.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ in ("do", "will", "would", "can", "must", "shall")
+                                    for c in cue.children):
+        return False
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lower_ in cues.pronouns.get("first_person", ())
+
+
+def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, turn_regions,
+              voiced: bool = False) -> list[Found]:
+    """Reported speech of each cue verb. `voiced`: the document is by its speaker (an author, or the site of
+    one office holder), whose own present-tense views are not reports."""
     out: list[Found] = []
     inside_quotes = [(q.open, q.close) for q in quotes]
     for (offset, _), doc in zip(paras, docs):
@@ -40,6 +66,8 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             if at in used_cues:
                 continue  # the verb introduces a quote, which is the statement
+            if voiced and _own_voice(token, cues):
+                continue
             if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
@@ -49,6 +77,7 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
             end = _balance(text, start, _quote_end(quotes, start, end))
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
                 continue
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
@@ -116,15 +145,15 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
             at = token.idx + offset
             if _within(at, inside_quotes) or _within(at, turn_regions):
                 continue
-            clause = next((c for c in token.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
-                m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
-            holder = _holder(token)
+            clause = _noun_clause(token, cues, statement_noun=False)
+            holder = _holder(token, cues)
             if clause is None or holder is None or holder.lower_ in cues.not_speakers:
                 continue
             last = _next_attribution(token, clause.right_edge.i, cues)
             first_char, last_char = _char_span(doc, clause.left_edge.i, last)
             start, end = _trim_clause(text, first_char + offset, last_char + offset)
             end = _balance(text, start, end)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
                 continue
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
@@ -135,8 +164,70 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
     return out
 
 
-def _holder(noun):
-    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement"."""
+def _noun_clause(noun, cues: Cues, statement_noun: bool = True):
+    """The "that …" or "to …" clause a statement noun carries ("the hope that …", "a pledge to …")."""
+    if statement_noun and (noun.pos_ != "NOUN" or noun.lemma_.lower() not in cues.nouns):
+        return None
+    return next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
+        m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
+
+
+def _clause_start(clause, cues: Cues) -> int:
+    """First token of a reported clause: its "that", when the parser hung words before it on the clause
+    ("reported, citing residents, that …": whom they cite is not what they said)."""
+    mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ in cues.complementizers
+                 and m.i < clause.i), None)
+    return mark.i if mark is not None and clause.left_edge.i < mark.i else clause.left_edge.i
+
+
+def _opens_with_complementizer(clause, cues: Cues) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ in cues.complementizers and m.i < clause.i for m in clause.children)
+
+
+def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions,
+                 voiced: bool = False) -> list[Found]:
+    """Held views said with a predicate word: "X is convinced that …", "the mayor is confident the city will
+    hold". The subject of the sentence holds the clause."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.lower_ not in cues.convictions or token.pos_ not in ("ADJ", "VERB"):
+                continue
+            at = token.idx + offset
+            if _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
+            verb = token.head if token.dep_ == "acomp" else token
+            holder = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
+                continue
+            if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
+                    c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c.lemma_ == "be"):
+                continue  # "I am convinced that …" in a speech: the author's own voice
+            first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
+            start, end = _trim_clause(text, first_char + offset, last_char + offset)
+            end = _balance(text, start, end)
+            start = _drop_complementizer(doc, offset, start, end, cues)
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, f"is {token.text}" if verb is not token else token.text,
+                             mention, context, persons, anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _holder(noun, cues: Cues):
+    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement",
+    "the President expressed hope that …" (the subject of a verb that only carries the noun)."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in cues.light_verbs:
+        subject = _speaker_of(noun.head, cues)
+        if subject is not None:
+            return subject
     for child in noun.children:
         if child.dep_ == "poss":
             return child
@@ -179,8 +270,11 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     clauses = [c for c in right if c.dep_ in ("ccomp", "xcomp", "parataxis")]
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
     args = [c for c in cue.rights if _is_argument(c, cues)]
+    if cue.lemma_.lower() in cues.topic_verbs and not clauses \
+            and not any(t.lower_ in cues.role_preps for c in right for t in c.subtree):
+        return None  # "discussed the situation", "spoke with the minister": a topic, not what was said
     if clauses:
-        first = min(c.left_edge.i for c in clauses)
+        first = min(_clause_start(c, cues) for c in clauses)
         if any(c.dep_ == "xcomp" for c in clauses):
             # "urged Kyiv to negotiate", "called on Moscow to withdraw": who is to act belongs to the request
             first = min([first] + [c.left_edge.i for c in cue.rights if c.i < first
@@ -189,13 +283,17 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     # What follows the verb besides its addressee ("told reporters") and adjuncts ("on Friday")
     objects = [c for c in right if c.dep_ not in ("prep", "dative", "advcl")
                and not (c.dep_ == "dobj" and cue.lemma_.lower() in cues.addressee_verbs)]
+    said = _noun_clause(objects[0], cues) if len(objects) == 1 and cue.lemma_.lower() in cues.light_verbs else None
+    if said is not None and (subject is None or subject.i < cue.i):
+        # "expressed hope that …": the verb only carries the noun, whose clause is what was said
+        return _char_span(doc, said.left_edge.i, _clause_end(cue, sent, said.right_edge.i, cues))
     if objects and (subject is None or subject.i < cue.i):
         first = min(c.left_edge.i for c in objects)
         return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), cues, clause=False))
     if args and (subject is None or subject.i < cue.i) and args[0].i == cue.i + 1 + len(
             [c for c in cue.rights if c.dep_ == "prt"]):
         # "called for talks", "warned against escalation": what the preposition governs
-        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")]
+        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")] or list(args[0].children)
         first = min(c.left_edge.i for c in inner)
         return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), cues, clause=False))
     begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
@@ -247,6 +345,8 @@ def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None or subject.dep_ == "csubj":
         return None
+    if any(c.dep_ == "ccomp" and c.i > cue.i and _opens_with_complementizer(c, cues) for c in cue.children):
+        return None  # "The BBC reported, citing residents, that …": the that-clause is what was said
     begin = min(cue.i, subject.left_edge.i)
     aside = {t.i for t in subject.subtree} | {cue.i}
     for child in cue.children:
@@ -261,6 +361,8 @@ def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
         return None
     if any(i not in aside for i in range(begin, end)):
         return None
+    if all(i in aside or doc[i].is_punct for i in range(sent.start, begin)):
+        return None  # "On Monday, the BBC reported, citing residents, that …": nothing was said before it
     last = sent.end - 1
     while last > end and doc[last].is_punct:
         last -= 1
@@ -272,6 +374,8 @@ def _is_argument(token, cues: Cues) -> bool:
     …"), as opposed to one of time or place ("on Friday")."""
     if token.dep_ != "prep" or token.lower_ not in cues.argument_preps:
         return False
+    if token.lower_ in cues.role_preps:
+        return any(True for _ in token.children)  # "as fierce", "as a betrayal": the role given
     inner = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
     return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
 

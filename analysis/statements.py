@@ -31,7 +31,7 @@ from analysis import nlp
 from analysis.parties import UNKNOWN, registry
 from analysis.people import _people_named, _subject_people
 from analysis.quotes import _block_quotes, _direct, _within, find_quotes, paragraphs
-from analysis.reported import _noun_statements, _reported
+from analysis.reported import _convictions, _noun_statements, _reported
 from analysis.speakers import Speaker, SpeakerBook, clean
 from analysis.tables import conform, empty
 from analysis.turns import _turns
@@ -81,8 +81,11 @@ def find(doc) -> tuple[list[Found], list[tuple[int, str]], list[tuple[int, str, 
     found += _block_quotes(text, paras, units, docs, quotes, cues, turn_regions)
     direct_spans = [(f.start, f.end) for f in found if f.kind == "direct"]
     used_cues = {f.cue_at for f in found if f.cue_at >= 0}
-    found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions)
+    # a document by its speaker (an author, or the site of one office holder): "I hope …" is its own voice
+    voiced = bool(author) or _host(doc.user_data.get("article", {})) is not None
+    found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions, voiced)
     found += _noun_statements(text, units, docs, quotes, direct_spans, cues, turn_regions)
+    found += _convictions(text, units, docs, quotes, direct_spans, cues, turn_regions, voiced)
     return found, _subject_people(units, docs), _people_named(units, docs)
 
 
@@ -102,11 +105,17 @@ def _book(article: dict, author: str) -> SpeakerBook:
     """Who the article's first person and bare titles may be: its author, or the office holder whose
     site it comes from (the President of Ukraine on president.gov.ua)."""
     published = _field(article, "published")
-    host = registry().host(_field(article, "url"), published) or registry().host(_field(article, "source"), published)
+    host = _host(article)
     book = SpeakerBook(published=published, author=author, host=host.name if host else "",
                        home=host.party if host else "")
     book.start_with_author()
     return book
+
+
+def _host(article: dict):
+    """The office holder whose site the article comes from (the President of Ukraine on president.gov.ua)."""
+    published = _field(article, "published")
+    return registry().host(_field(article, "url"), published) or registry().host(_field(article, "source"), published)
 
 
 def _units(doc) -> tuple[list[tuple[int, int]], list]:

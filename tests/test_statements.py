@@ -207,7 +207,7 @@ def test_passive_with_the_speaker_as_agent():
 
 def test_noun_cue_with_a_that_clause():
     row = one(run("Maria Zakharova\u2019s claim that the strike had been staged drew ridicule in Kyiv."), "staged")
-    assert row["text"] == "that the strike had been staged"
+    assert row["text"] == "the strike had been staged"  # (the clause without the "that" opening it)
     assert row["speaker"] == "Maria Zakharova" and row["party"] == "Russia" and row["cue"] == "claim"
 
 
@@ -420,5 +420,81 @@ def test_the_parties_of_a_call_are_both_callers():
 
 
 def test_an_irregular_cue_form_is_found_by_its_lemma():
-    frame = site("The governor spoke about the evacuation of civilians from the frontline villages.", "")
+    frame = site("The governor wrote that the evacuation of civilians from the frontline villages would go on.", "")
+    assert one(frame, "the evacuation of civilians")["cue"].startswith("wrote")
+    frame = site("The governor spoke of the evacuation of civilians as the only way to save lives.", "")
     assert one(frame, "the evacuation of civilians")["cue"].startswith("spoke")
+
+
+# -- topics, held views, voiced feelings, the author's own voice ------------------------------------------
+def test_a_topic_verb_with_only_a_noun_phrase_reports_nothing():
+    frame = run("The two ministers discussed the grain corridor and the situation at the nuclear plant.\n\n"
+                "Olena Kovalenko spoke with her Moldovan counterpart about the energy bridge.\n\n"
+                "The mayor described the conditions in the shelters near the station.")
+    assert frame.empty, frame[["text", "cue"]].to_dict("records")
+
+
+def test_a_topic_verb_with_a_role_or_a_clause_reports_it():
+    frame = run("The mayor described the shelling of the market as deliberate and \"cynical\".\n\n"
+                "The ministers discussed whether the corridor could reopen before the harvest.")
+    assert one(frame, "the shelling of the market as deliberate")["cue"] == "described"
+    assert one(frame, "the corridor could reopen")["cue"] == "discussed"
+
+
+def test_the_complementizer_is_not_part_of_the_reported_clause():
+    row = one(run("Dmytro Kuleba said that the talks in the capital had failed again."), "talks")
+    assert row["text"] == "the talks in the capital had failed again"
+
+
+def test_a_that_clause_after_a_comma_adjunct_is_what_was_reported():
+    # the attribution opens the sentence: nothing before it was said, so it is not an aside around the words
+    frame = run("On Tuesday, the BBC reported, citing two residents, that the bridge over the river had collapsed.")
+    row = one(frame, "bridge over the river")
+    assert row["text"].startswith(("the bridge", "that the bridge")) and row["speaker"] == "BBC"
+    # an attribution set off inside the sentence still reports both sides
+    aside = one(run("The bridge, the governor said on Monday, will reopen within a week."), "reopen")
+    assert aside["text"].startswith("The bridge")
+
+
+def test_a_feeling_or_view_voiced_is_a_statement():
+    frame = run("Emmanuel Macron expressed hope that the fighting around the plant would stop before winter.\n\n"
+                "The Presidents of France and Germany voiced their support for the new sanctions package.")
+    hope = one(frame, "fighting around the plant")
+    assert hope["text"] == "the fighting around the plant would stop before winter"
+    assert hope["speaker"] == "Emmanuel Macron" and hope["party"] == "France"
+    support = frame[frame["text"].str.contains("support for the new sanctions")]
+    assert set(support["party"]) == {"France", "Germany"}
+
+
+def test_a_held_view_with_a_predicate_word():
+    frame = run("Olena Kovalenko is convinced that the embargo must come into force at once.\n\n"
+                "The mayor of the city is confident the dam will hold through the spring floods.")
+    convinced = one(frame, "embargo must come into force")
+    assert convinced["text"] == "the embargo must come into force at once"
+    assert convinced["speaker"] == "Olena Kovalenko" and convinced["kind"] == "reported"
+    assert "mayor" in one(frame, "the dam will hold")["speaker_mention"]
+
+
+def test_the_authors_present_views_are_not_reports_but_past_speech_acts_are():
+    text = ("I want to begin today with words of thanks to our rescuers.\n\n"
+            "I hope that the partners will hear us, and I believe that the sanctions will work.\n\n"
+            "I am convinced that the south will be free again.\n\n"
+            "Yesterday I told the Prime Minister that the air defence must arrive before the winter.")
+    frame = run(text, author="Volodymyr Zelenskyy")
+    assert list(frame["text"]) == ["the air defence must arrive before the winter"]
+    assert frame.iloc[0]["speaker"] == "Volodymyr Zelenskyy"
+    # the same views from someone reported in a news story are statements
+    news = run("Volodymyr Zelenskyy said he hopes that the partners will hear Ukraine.\n\n"
+               "We believe that the sanctions will work, the ministers said in a joint letter.")
+    assert not news.empty
+
+
+def test_an_unnamed_remark_is_a_turn_of_its_own():
+    text = ("Vladimir Putin: I congratulate all of you on the holiday.\n\n"
+            "Remark: Thank you very much.\n\n"
+            "Vladimir Putin: Let us begin with the harvest.")
+    frame = run(text)
+    turns = frame[frame["kind"] == "turn"]
+    assert list(turns["text"]) == ["I congratulate all of you on the holiday.", "Thank you very much.",
+                                   "Let us begin with the harvest."]
+    assert turns.iloc[1]["speaker"] != "Vladimir Putin"
