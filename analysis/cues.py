@@ -44,6 +44,8 @@ class Cues:
     light_verbs: frozenset[str] = frozenset()  # "expressed hope that …": the noun is the cue
     own_voice: frozenset[str] = frozenset()  # "I hope …" in a speech: the author's voice, not a report
     complementizers: frozenset[str] = frozenset()  # "said that …": "that" is not what was said
+    opinion_nouns: frozenset[str] = frozenset()  # "In his opinion, …"
+    opinion_preps: frozenset[str] = frozenset()
 
 
 def load(path: Path = CONFIG) -> Cues:
@@ -62,13 +64,14 @@ def _load_cues(path: str, mtime: float) -> Cues:
     lemmas = {str(v).lower() for family in families.values() for v in family or []}
     nouns = {str(v).lower() for v in raw.get("nouns") or []}
     convictions = {str(v).lower() for v in raw.get("convictions") or []}
+    opinions = {str(v).lower() for v in raw.get("opinion_nouns") or []}
     labels = raw.get("turn_labels") or {}
     words = raw.get("words") or {}
     # every label family but the answers names nobody the document knows: a question, a remark from the floor
     unnamed = {str(x) for name, family in labels.items() if name != "answer" for x in family or []}
     return Cues(
         lemmas=frozenset(lemmas),
-        forms=frozenset(inflections(lemmas, "verb") | inflections(nouns, "noun") | convictions),
+        forms=frozenset(inflections(lemmas, "verb") | inflections(nouns | opinions, "noun") | convictions),
         according=tuple(tuple(str(p).lower().split()) for p in raw.get("according_to") or []),
         question_labels=frozenset(unnamed),
         answer_labels=frozenset(str(x) for x in labels.get("answer") or []),
@@ -96,6 +99,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
         own_voice=frozenset(str(v).lower() for name in raw.get("own_voice_families") or []
                             for v in families.get(name) or []),
         complementizers=frozenset(str(x).lower() for x in words.get("complementizers") or []),
+        opinion_nouns=frozenset(opinions),
+        opinion_preps=frozenset(str(x).lower() for x in raw.get("opinion_prepositions") or []),
     )
 
 

@@ -93,7 +93,7 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if not mention:
                 continue
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
-                             anchor=subject.idx + offset, cue_at=at))
+                             anchor=subject.idx + offset, cue_at=at, restates=before is not None))
     return out
 
 
@@ -106,15 +106,22 @@ def _agentless(cue, cues: Cues) -> bool:
 
 
 def _sentence_before(text: str, cue, offset: int, cues: Cues) -> tuple[int, int] | None:
-    """"X. This was stated by the Adviser …": a passive cue whose subject is a demonstrative opening the
-    sentence reports the sentence before it, in the same paragraph (the lead of official news items)."""
+    """"X. This was stated by the Adviser …" (a passive cue whose subject is a demonstrative opening the
+    sentence) or "X. The Adviser said this during …" (an active cue whose object is one, its subject opening
+    the sentence) reports the sentence before it, in the same paragraph (the lead of official news items)."""
     subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
-    if subject is None or agent is None or subject.lower_ not in cues.demonstratives:
-        return None
-    if subject.i != cue.sent.start:
-        return None
-    start = subject.idx + offset
+    if subject is not None and agent is not None and subject.lower_ in cues.demonstratives:
+        if subject.i != cue.sent.start:
+            return None
+    else:
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        pointer = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if subject is None or pointer is None or pointer.lower_ not in cues.demonstratives \
+                or pointer.n_lefts or pointer.n_rights or subject.left_edge.i != cue.sent.start \
+                or any(c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "dative") for c in cue.children):
+            return None
+    start = cue.sent[0].idx + offset
     end = len(text[:start].rstrip())
     if end == 0 or text[end - 1] not in ".!?" or "\n" in text[end:start]:
         return None
@@ -218,6 +225,48 @@ def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regio
             mention, context, persons = _mention(holder, offset, text)
             out.append(Found("reported", start, end, f"is {token.text}" if verb is not token else token.text,
                              mention, context, persons, anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _opinions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions, voiced: bool = False) -> list[Found]:
+    """"In his opinion, the talks can resume", "The talks, in the minister's view, can resume": the rest of
+    the sentence is the view of the possessor."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.lemma_.lower() not in cues.opinion_nouns or token.dep_ != "pobj" \
+                    or token.head.lower_ not in cues.opinion_preps:
+                continue
+            at = token.idx + offset
+            holder = next((c for c in token.children if c.dep_ == "poss"), None)
+            if holder is None or _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            if voiced and holder.lower_ in cues.pronouns.get("first_person", ()):
+                continue  # "In my view, …" in a speech: the author's own voice
+            phrase = token.head
+            sent = token.sent
+            first, last = phrase.left_edge.i, phrase.right_edge.i
+            before, after = doc[sent.start : first], doc[last + 1 : sent.end]
+            if len(before) > 2 and len(after) > 2:
+                span = (before[0].idx, after[-1].idx + len(after[-1].text))  # the phrase set off inside
+            else:
+                side = before if len(before) >= len(after) else after
+                if not len(side):
+                    continue
+                span = (side[0].idx, side[-1].idx + len(side[-1].text))
+            start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
+            while end > start and text[end - 1] in ".!?":
+                end -= 1
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, doc[first : last + 1].text, mention, context,
+                             persons, anchor=holder.idx + offset, cue_at=at))
     return out
 
 

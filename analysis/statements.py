@@ -31,7 +31,7 @@ from analysis import nlp
 from analysis.parties import UNKNOWN, registry
 from analysis.people import _people_named, _subject_people
 from analysis.quotes import _block_quotes, _direct, _within, find_quotes, paragraphs
-from analysis.reported import _convictions, _noun_statements, _reported
+from analysis.reported import _convictions, _noun_statements, _opinions, _reported
 from analysis.speakers import Speaker, SpeakerBook, clean
 from analysis.tables import conform, empty
 from analysis.turns import _turns
@@ -86,6 +86,7 @@ def find(doc) -> tuple[list[Found], list[tuple[int, str]], list[tuple[int, str, 
     found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions, voiced)
     found += _noun_statements(text, units, docs, quotes, direct_spans, cues, turn_regions)
     found += _convictions(text, units, docs, quotes, direct_spans, cues, turn_regions, voiced)
+    found += _opinions(text, units, docs, quotes, direct_spans, cues, turn_regions, voiced)
     return found, _subject_people(units, docs), _people_named(units, docs)
 
 
@@ -187,9 +188,16 @@ def _dedupe(found: list[Found]) -> list[Found]:
     """Drop a reported statement nested inside another statement of the same speaker ("rejected …, calling
     it …" is one statement), reported speech that lies wholly inside someone else's statement ("Kuleba said
     Russia wants …": Russia said nothing here, Kuleba did) and exact repeats."""
+    def names_of(f: Found) -> set:
+        return {(s.name or s.mention, s.party) for s in f.speakers}
+
+    # "X is convinced that Y. He said this during …": the sentence before says what X said already
+    found = [f for f in found if not f.restates or not any(
+        o is not f and not o.restates and o.start < f.end and f.start < o.end and names_of(f) & names_of(o)
+        for o in found)]
     out: list[Found] = []
     for f in found:
-        names = {(s.name or s.mention, s.party) for s in f.speakers}
+        names = names_of(f)
         nested = any(
             o is not f and o.start <= f.start and f.end <= o.end and (o.end - o.start) > (f.end - f.start)
             and names & {(s.name or s.mention, s.party) for s in o.speakers}

@@ -498,3 +498,44 @@ def test_an_unnamed_remark_is_a_turn_of_its_own():
     assert list(turns["text"]) == ["I congratulate all of you on the holiday.", "Thank you very much.",
                                    "Let us begin with the harvest."]
     assert turns.iloc[1]["speaker"] != "Vladimir Putin"
+
+
+def test_the_lead_sentence_said_this_is_the_speakers():
+    text = ("Every city the occupiers destroyed will be rebuilt with the partners' help. The Minister of "
+            "Infrastructure Oleksandr Kubrakov said this during a visit to Chernihiv.")
+    row = one(site(text, "president.gov.ua"), "will be rebuilt")
+    assert row["text"] == "Every city the occupiers destroyed will be rebuilt with the partners' help"
+    assert row["speaker"] == "Oleksandr Kubrakov" and row["kind"] == "reported"
+    # "I call it …" is no pointer to the sentence before
+    frame = run("The occupiers keep the region in an information blockade. The governor calls it a siege.")
+    assert not frame["text"].str.contains("information blockade").any()
+
+
+def test_a_lead_that_already_holds_the_speakers_statement_is_not_taken_twice():
+    text = ("Oleksandr Kubrakov is convinced that every destroyed city will be rebuilt by 2030. He said this "
+            "during a visit to Chernihiv.")
+    frame = run(text)
+    assert list(frame["text"]) == ["every destroyed city will be rebuilt by 2030"]
+    # someone else's claim inside the lead: the lead is the speaker's whole sentence
+    other = run("Moscow claims to protect the people of the region, but every city it shelled was Ukrainian. "
+                "This was stated by Oleksandr Kubrakov.")
+    assert one(other, "every city it shelled")["speaker"] == "Oleksandr Kubrakov"
+
+
+def test_in_someones_opinion_gives_the_rest_of_the_sentence():
+    text = ("Olena Kovalenko said the meeting with the ambassadors on Monday was useful.\n\n"
+            "In her opinion, the sanctions should have been imposed long before the invasion.")
+    row = one(run(text), "sanctions should have been")
+    assert row["text"] == "the sanctions should have been imposed long before the invasion"
+    assert row["speaker"] == "Olena Kovalenko"
+    inside = one(run("The talks, in the minister's view, can resume only after a ceasefire."), "can resume")
+    assert inside["text"].startswith("The talks") and "minister" in inside["speaker_mention"]
+    # in a speech, "in my view" is the author's own voice
+    assert run("In my view, the sanctions came too late.", author="Volodymyr Zelenskyy").empty
+
+
+def test_titles_set_off_after_a_name_are_not_speakers_of_their_own():
+    text = ("Talks will resume only after a ceasefire. Mykhailo Podolyak, Adviser to the Head of the Office of "
+            "the President of Ukraine and a member of the Ukrainian delegation, said this in an interview.")
+    frame = run(text)
+    assert list(frame["speaker"]) == ["Mykhailo Podolyak"]
