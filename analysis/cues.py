@@ -45,6 +45,9 @@ class Cues:
     own_voice: frozenset[str] = frozenset()  # "I hope …" in a speech: the author's voice, not a report
     complementizers: frozenset[str] = frozenset()  # "said that …": "that" is not what was said
     opinion_nouns: frozenset[str] = frozenset()  # "In his opinion, …"
+    clause_only: frozenset[str] = frozenset()  # "observed that …" is a cue, "observed the ceasefire" is not
+    as_marks: frozenset[str] = frozenset()  # "As the minister said, …"
+    as_verbs: frozenset[str] = frozenset()  # the cues such a clause may have
     opinion_preps: frozenset[str] = frozenset()
 
 
@@ -61,7 +64,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"{path}: cannot read the cue words ({error}); fix or restore the file") from error
     families = raw.get("verbs") or {}
-    lemmas = {str(v).lower() for family in families.values() for v in family or []}
+    clause_only = {str(v).lower() for v in raw.get("clause_only_verbs") or []}
+    lemmas = {str(v).lower() for family in families.values() for v in family or []} | clause_only
     nouns = {str(v).lower() for v in raw.get("nouns") or []}
     convictions = {str(v).lower() for v in raw.get("convictions") or []}
     opinions = {str(v).lower() for v in raw.get("opinion_nouns") or []}
@@ -100,6 +104,9 @@ def _load_cues(path: str, mtime: float) -> Cues:
                             for v in families.get(name) or []),
         complementizers=frozenset(str(x).lower() for x in words.get("complementizers") or []),
         opinion_nouns=frozenset(opinions),
+        clause_only=frozenset(clause_only),
+        as_marks=frozenset(str(x).lower() for x in raw.get("as_marks") or []),
+        as_verbs=frozenset(str(v).lower() for name in raw.get("as_families") or [] for v in families.get(name) or []),
         opinion_preps=frozenset(str(x).lower() for x in raw.get("opinion_prepositions") or []),
     )
 

@@ -71,6 +71,9 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
+            if token.lemma_.lower() in cues.clause_only and not _as_clause(token, cues) \
+                    and not any(c.dep_ in ("ccomp", "xcomp") and c.i > token.i for c in token.children):
+                continue  # "observed the ceasefire", "directed fire at …": not speech
             before = _sentence_before(text, token, offset, cues)
             span = _content(token, cues) if before is None else (before[0] - offset, before[1] - offset)
             if span is None:
@@ -251,12 +254,12 @@ def _opinions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions,
             first, last = phrase.left_edge.i, phrase.right_edge.i
             before, after = doc[sent.start : first], doc[last + 1 : sent.end]
             if len(before) > 2 and len(after) > 2:
-                span = (before[0].idx, after[-1].idx + len(after[-1].text))  # the phrase set off inside
+                side = doc[sent.start : sent.end]  # the phrase set off inside: the whole sentence
             else:
                 side = before if len(before) >= len(after) else after
-                if not len(side):
-                    continue
-                span = (side[0].idx, side[-1].idx + len(side[-1].text))
+            if not any(t.pos_ in ("VERB", "AUX") for t in side):
+                continue  # a view is a clause ("In their opinion – in their opinion! – …" is not one)
+            span = (side[0].idx, side[-1].idx + len(side[-1].text))
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
             while end > start and text[end - 1] in ".!?":
                 end -= 1
@@ -307,6 +310,9 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         if not len(side):
             return None
         return side.start_char, side.end_char
+    hung = _as_clause(cue, cues)
+    if hung is not None:
+        return hung
     around = _parenthetical(cue, sent, cues)
     if around is not None:
         return around
@@ -372,6 +378,26 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         if last > first:
             return _char_span(doc, first, last)
     return None
+
+
+def _as_clause(cue, cues: Cues) -> tuple[int, int] | None:
+    """"As I said when we met, Germany has led that effort" / "…, as stated by the governor": the clause the
+    attribution hangs on, on its side of the comma, is what was said."""
+    if cue.dep_ != "advcl" or cue.lemma_.lower() not in cues.as_verbs \
+            or not any(c.dep_ == "mark" and c.lower_ in cues.as_marks for c in cue.children):
+        return None  # ("…, as supported by the reforms": a verb of speech only)
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in cue.children):
+        return None  # "as he said that …", "as he announced the deal": a clause of its own
+    head, doc = cue.head, cue.doc
+    if cue.i < head.i:
+        comma = next((t for t in head.children if t.is_punct and t.text == "," and cue.i < t.i < head.i), None)
+        if comma is None:
+            return None
+        return _char_span(doc, comma.i + 1, max(head.right_edge.i, comma.i + 1))
+    first = cue.left_edge.i - 1
+    while first > head.left_edge.i and doc[first].is_punct:
+        first -= 1
+    return _char_span(doc, head.left_edge.i, first)
 
 
 def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:

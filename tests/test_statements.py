@@ -539,3 +539,37 @@ def test_titles_set_off_after_a_name_are_not_speakers_of_their_own():
             "the President of Ukraine and a member of the Ukrainian delegation, said this in an interview.")
     frame = run(text)
     assert list(frame["speaker"]) == ["Mykhailo Podolyak"]
+
+
+def test_an_as_clause_attribution_reports_the_clause_it_hangs_on():
+    after = one(run("Instead, the occupiers are trying to force people to leave, as stated by Andriy Yermak."),
+                "force people")
+    assert after["text"] == "Instead, the occupiers are trying to force people to leave"
+    assert after["speaker"] == "Andriy Yermak"
+    before = one(run("As the governor said when he met the volunteers, the bridge will reopen in May."), "bridge")
+    assert before["text"].startswith("the bridge will reopen in May")
+    assert "governor" in before["speaker_mention"]
+    # not a verb of speech: nobody is quoted
+    assert run("The main assault force consists of mercenaries, as supported by regular troops.").empty
+
+
+def test_clause_only_verbs_report_only_a_clause_or_an_infinitive():
+    frame = run("The analysts observed that both sides were suffering heavy losses.\n\n"
+                "Today Joe Biden directed his administration to impose sanctions on the pipeline company.\n\n"
+                "Olena Kovalenko reminded that the blockade of the port continues.")
+    assert one(frame, "both sides were suffering")["cue"] == "observed"
+    assert one(frame, "his administration to impose sanctions")["speaker"] == "Joe Biden"
+    assert one(frame, "blockade of the port continues")["speaker"] == "Olena Kovalenko"
+    assert run("Both sides observed the ceasefire for two days.\n\n"
+               "The battery directed its fire at the bridge.").empty
+
+
+def test_a_participle_after_a_reported_clause_is_the_claimants_next_statement():
+    frame = run("The ministry claimed that the battle was still ongoing, stating its forces were holding the "
+                "western districts, while other officials acknowledged that most of the city was lost.")
+    assert one(frame, "the battle was still ongoing")["text"] == "the battle was still ongoing"
+    stating = one(frame, "its forces were holding")
+    assert stating["text"] == "its forces were holding the western districts"
+    assert stating["speaker_mention"] == "The ministry"
+    # "other officials" are no party's: the party Other is not named by the word "other"
+    assert one(frame, "most of the city was lost")["party"] == "Unknown"
