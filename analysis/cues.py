@@ -48,6 +48,8 @@ class Cues:
     clause_only: frozenset[str] = frozenset()  # "observed that …" is a cue, "observed the ceasefire" is not
     as_marks: frozenset[str] = frozenset()  # "As the minister said, …"
     as_verbs: frozenset[str] = frozenset()  # the cues such a clause may have
+    intentions: frozenset[str] = frozenset()  # "wants to capture …": an intention, not speech
+    not_sources: frozenset[str] = frozenset()  # "according to the plan": nobody speaks
     opinion_preps: frozenset[str] = frozenset()
 
 
@@ -106,6 +108,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
         opinion_nouns=frozenset(opinions),
         clause_only=frozenset(clause_only),
         as_marks=frozenset(str(x).lower() for x in raw.get("as_marks") or []),
+        intentions=frozenset(str(x).lower() for x in raw.get("intention_verbs") or []),
+        not_sources=frozenset(str(x).lower() for x in raw.get("not_sources") or []),
         as_verbs=frozenset(str(v).lower() for name in raw.get("as_families") or [] for v in families.get(name) or []),
         opinion_preps=frozenset(str(x).lower() for x in raw.get("opinion_prepositions") or []),
     )

@@ -71,6 +71,8 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
+            if token.lemma_.lower() in cues.intentions and not _demand(token, cues):
+                continue  # "wanted to capture the city": what they meant to do, not what they said
             if token.lemma_.lower() in cues.clause_only and not _as_clause(token, cues) \
                     and not any(c.dep_ in ("ccomp", "xcomp") and c.i > token.i for c in token.children):
                 continue  # "observed the ceasefire", "directed fire at …": not speech
@@ -86,6 +88,8 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
+            if subject is not None and token.lower_ == "according" and subject.lemma_.lower() in cues.not_sources:
+                continue  # "according to the plan": nobody speaks
             if subject is None:
                 if _agentless(token, cues):
                     out.append(Found("reported", start, end, _cue_text(token), anchor=at, cue_at=at, agentless=True))
@@ -98,6 +102,18 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
                              anchor=subject.idx + offset, cue_at=at, restates=before is not None))
     return out
+
+
+def _demand(cue, cues: Cues) -> bool:
+    """Whether a verb of intention reports something: a demand on someone else ("wants Kyiv to accept the
+    terms"), a that-clause, or a verb of speech after it ("refused to confirm that …")."""
+    for child in cue.children:
+        if child.dep_ == "ccomp":
+            return True
+        if child.dep_ == "xcomp" and (child.lemma_.lower() in cues.as_verbs  # (the verbs of speech proper)
+                                      or any(c.dep_ in ("nsubj", "dobj") and c.i < child.i for c in child.children)):
+            return True
+    return any(c.dep_ == "dobj" for c in cue.children) and any(c.dep_ == "xcomp" for c in cue.children)
 
 
 def _agentless(cue, cues: Cues) -> bool:
@@ -436,11 +452,18 @@ def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
         return None
     if any(i not in aside for i in range(begin, end)):
         return None
-    if all(i in aside or doc[i].is_punct for i in range(sent.start, begin)):
-        return None  # "On Monday, the BBC reported, citing residents, that …": nothing was said before it
     last = sent.end - 1
     while last > end and doc[last].is_punct:
         last -= 1
+    if all(i in aside or doc[i].is_punct for i in range(sent.start, begin)):
+        # "However, he stressed, …", "On Monday, the BBC reported, citing residents, that …": nothing was said
+        # before the attribution; what follows its asides is the statement
+        first = end
+        while first < last and (first in aside or doc[first].is_punct):
+            first += 1
+        if doc[first].lower_ in cues.complementizers and first < last:
+            first += 1  # (the parser may take this "that" for a determiner)
+        return _char_span(doc, first, last)
     return _char_span(doc, sent.start, last)
 
 

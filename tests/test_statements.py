@@ -573,3 +573,26 @@ def test_a_participle_after_a_reported_clause_is_the_claimants_next_statement():
     assert stating["speaker_mention"] == "The ministry"
     # "other officials" are no party's: the party Other is not named by the word "other"
     assert one(frame, "most of the city was lost")["party"] == "Unknown"
+
+
+def test_an_intention_is_not_a_statement_but_a_demand_on_others_is():
+    frame = run("The Russian military wanted to capture the town before the spring.\n\n"
+                "The occupiers refuse to let the residents leave for the west.")
+    assert frame.empty, frame[["text", "cue"]].to_dict("records")
+    demand = one(run("Moscow wants Kyiv to accept the annexation of the four regions."), "Kyiv to accept")
+    assert demand["party"] == "Russia"
+    speech = one(run("The spokesman refused to confirm that the convoy had been hit."), "convoy had been hit")
+    assert "spokesman" in speech["speaker_mention"]
+
+
+def test_according_to_a_plan_names_no_speaker():
+    assert run("According to the plan, the troops will withdraw from the city by Friday.").empty
+    row = one(run("According to the governor, the troops will withdraw from the city by Friday."), "withdraw")
+    assert "governor" in row["speaker_mention"]
+
+
+def test_an_attribution_opening_its_sentence_between_commas():
+    row = one(run("Olena Kovalenko met the press on Monday. However, she stressed, the residents of the city do "
+                  "not want to leave for the west."), "residents of the city")
+    assert row["text"] == "the residents of the city do not want to leave for the west"
+    assert row["cue"] == "stressed"
