@@ -462,6 +462,8 @@ def test_a_feeling_or_view_voiced_is_a_statement():
     hope = one(frame, "fighting around the plant")
     assert hope["text"] == "the fighting around the plant would stop before winter"
     assert hope["speaker"] == "Emmanuel Macron" and hope["party"] == "France"
+    # the verb's report and the noun's are the same words: one row, the verb's
+    assert hope["cue"] == "expressed" and len(frame[frame["text"] == hope["text"]]) == 1
     support = frame[frame["text"].str.contains("support for the new sanctions")]
     assert set(support["party"]) == {"France", "Germany"}
 
