@@ -562,8 +562,11 @@ def test_clause_only_verbs_report_only_a_clause_or_an_infinitive():
     assert one(frame, "both sides were suffering")["cue"] == "observed"
     assert one(frame, "his administration to impose sanctions")["speaker"] == "Joe Biden"
     assert one(frame, "blockade of the port continues")["speaker"] == "Olena Kovalenko"
+    assert one(run("Secretary Blinken shared that the President will nominate a new ambassador to Ukraine."),
+               "nominate")["speaker"] == "Antony Blinken"
     assert run("Both sides observed the ceasefire for two days.\n\n"
-               "The battery directed its fire at the bridge.").empty
+               "The battery directed its fire at the bridge.\n\n"
+               "The two countries share a long border.").empty
 
 
 def test_a_participle_after_a_reported_clause_is_the_claimants_next_statement():
