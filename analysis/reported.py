@@ -88,7 +88,7 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
-            if subject is not None and token.lower_ == "according" and subject.lemma_.lower() in cues.not_sources:
+            if subject is not None and token.lower_ == "according" and _not_source(subject, cues):
                 continue  # "according to the plan": nobody speaks
             if subject is None:
                 if _agentless(token, cues):
@@ -102,6 +102,15 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
                              anchor=subject.idx + offset, cue_at=at, restates=before is not None))
     return out
+
+
+def _not_source(noun, cues: Cues) -> bool:
+    """"the plan", "one of the scenarios": what "according to" names is no speaker."""
+    if noun.lemma_.lower() in cues.not_sources:
+        return True
+    part = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in cues.partitive), None)
+    whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
+    return whole is not None and whole.lemma_.lower() in cues.not_sources
 
 
 def _demand(cue, cues: Cues) -> bool:
