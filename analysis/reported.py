@@ -236,7 +236,9 @@ def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regio
                 continue
             clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
             verb = token.head if token.dep_ == "acomp" else token
-            holder = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # (the small parser sometimes hangs the subject on the auxiliary: "The adviser | is | convinced")
+            holder = next((c for v in (verb, *(a for a in verb.children if a.dep_ in ("aux", "auxpass")))
+                           for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if clause is None or holder is None or holder.lower_ in cues.not_speakers:
                 continue
             if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
