@@ -46,9 +46,8 @@ def _own_voice(cue, cues: Cues) -> bool:
     document by its speaker is the author's own sentence, not a report of something said."""
     if cue.lemma_.lower() not in cues.own_voice or cue.tag_ not in ("VBP", "VBZ", "VB"):
         return False
-    if cue.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ in ("do", "will", "would", "can", "must", "shall")
-                                    for c in cue.children):
-        return False
+    if cue.tag_ == "VB" and not any(c.dep_ == "aux" and c.tag_ in ("MD", "VBP", "VBZ") for c in cue.children):
+        return False  # ("I do hope", "we will support": present; "to hope" is not)
     subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     return subject is not None and subject.lower_ in cues.pronouns.get("first_person", ())
 
@@ -204,7 +203,8 @@ def _noun_clause(noun, cues: Cues, statement_noun: bool = True):
     if statement_noun and (noun.pos_ != "NOUN" or noun.lemma_.lower() not in cues.nouns):
         return None
     return next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
-        m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
+        m.dep_ in ("mark", "aux") and (m.lower_ in cues.complementizers or m.tag_ == "TO") and m.i < c.i
+        for m in c.children)), None)
 
 
 def _clause_start(clause, cues: Cues) -> int:
@@ -242,7 +242,7 @@ def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regio
             if clause is None or holder is None or holder.lower_ in cues.not_speakers:
                 continue
             if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
-                    c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c.lemma_ == "be"):
+                    c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c is verb or c.dep_ in ("aux", "auxpass")):
                 continue  # "I am convinced that …" in a speech: the author's own voice
             first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
             start, end = _trim_clause(text, first_char + offset, last_char + offset)
