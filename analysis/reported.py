@@ -81,9 +81,9 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
             end = _balance(text, start, _quote_end(quotes, start, end))
-            start = _drop_complementizer(doc, offset, start, end, cues)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
@@ -187,9 +187,9 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
             first_char, last_char = _char_span(doc, clause.left_edge.i, last)
             start, end = _trim_clause(text, first_char + offset, last_char + offset)
             end = _balance(text, start, end)
-            start = _drop_complementizer(doc, offset, start, end, cues)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue
             mention, context, persons = _mention(holder, offset, text)
@@ -247,9 +247,9 @@ def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regio
             first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
             start, end = _trim_clause(text, first_char + offset, last_char + offset)
             end = _balance(text, start, end)
-            start = _drop_complementizer(doc, offset, start, end, cues)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue
             mention, context, persons = _mention(holder, offset, text)

@@ -444,6 +444,8 @@ def test_a_topic_verb_with_a_role_or_a_clause_reports_it():
 def test_the_complementizer_is_not_part_of_the_reported_clause():
     row = one(run("Dmytro Kuleba said that the talks in the capital had failed again."), "talks")
     assert row["text"] == "the talks in the capital had failed again"
+    # the shortest clause is still counted with its "that"
+    assert one(run("Dmytro Kuleba stated that fighting continued."), "fighting")["text"] == "fighting continued"
 
 
 def test_a_that_clause_after_a_comma_adjunct_is_what_was_reported():
