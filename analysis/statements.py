@@ -3,8 +3,10 @@
 `extract(article)` returns rows of the statements table. The text of each row is exactly
 article["text"][start:end]. Quote marks are found by a scanner that never lets an unclosed quote run
 past its paragraph; speech is found with spaCy's parse (the subject of a cue verb from config/en/cues.yaml
-is the speaker), by statement nouns ("Kyiv's claim that …") and by a paragraph introduced with "…, he
-added:"; speakers and parties are resolved by analysis.speakers against config/parties.yaml.
+is the speaker), by statement nouns ("Kyiv's claim that …", "expressed hope that …"), held views ("X is
+convinced that …", "In his opinion, …") and by a paragraph introduced with "…, he added:"; speakers and parties
+are resolved by analysis.speakers against config/parties.yaml. A topic ("discussed the situation") or an
+intention ("wanted to capture the town") is not a statement.
 
 Where the reported clause ends comes from the parse, corrected where the small parser goes wrong in
 news copy: an attribution set off by commas ("The bridge, the governor said, will reopen") reports the
@@ -14,8 +16,9 @@ Reported speech wholly inside another statement is that statement's speaker's ac
 of its own subject.
 
 Documents by their speaker (article["author"] set, or a site that speaks for one office holder such as
-the President's own): their own sentences are not statements (the annotation convention of speeches);
-what they report is, and "I", "we" or "the President" in it is the author. Quotes of other people inside
+the President's own): their own sentences are not statements (the annotation convention of speeches), nor
+their present-tense views ("I hope …", "we support …"); what they report is ("I told the Chancellor that …"),
+and "I", "we" or "the President" in it is the author. Quotes of other people inside
 such a document keep their own speakers.
 """
 from __future__ import annotations
