@@ -591,6 +591,9 @@ def test_an_intention_is_not_a_statement_but_a_demand_on_others_is():
     assert frame.empty, frame[["text", "cue"]].to_dict("records")
     demand = one(run("Moscow wants Kyiv to accept the annexation of the four regions."), "Kyiv to accept")
     assert demand["party"] == "Russia"
+    wish = one(run("Olena Kovalenko would like Ukraine to have open relations with all its neighbours."), "open")
+    assert wish["text"] == "Ukraine to have open relations with all its neighbours"
+    assert run("Residents would like to leave the city before the winter.").empty
     speech = one(run("The spokesman refused to confirm that the convoy had been hit."), "convoy had been hit")
     assert "spokesman" in speech["speaker_mention"]
 
