@@ -139,8 +139,8 @@ def _sentence_before(text: str, cue, offset: int, cues: Cues) -> tuple[int, int]
     subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
     if subject is not None and agent is not None and subject.lower_ in cues.demonstratives:
-        if subject.i != cue.sent.start:
-            return None
+        if subject.i != cue.sent.start or any(c.dep_ == "ccomp" for c in cue.children):
+            return None  # ("It was reported by X that …": the that-clause is what was said)
     else:
         subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
         pointer = next((c for c in cue.children if c.dep_ == "dobj"), None)
@@ -434,6 +434,8 @@ def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
     if subject is None or agent is None or subject.i > cue.i:
         return None
+    if subject.lower_ in cues.demonstratives and any(c.dep_ == "ccomp" for c in cue.children):
+        return None  # "It was reported by the governor that …": the clause is what was said
     return _char_span(cue.doc, subject.left_edge.i, subject.right_edge.i)
 
 

@@ -610,3 +610,10 @@ def test_an_attribution_opening_its_sentence_between_commas():
                   "not want to leave for the west."), "residents of the city")
     assert row["text"] == "the residents of the city do not want to leave for the west"
     assert row["cue"] == "stressed"
+
+
+def test_it_was_reported_by_someone_that_gives_the_clause_not_the_sentence_before():
+    frame = run("The town was shelled overnight. It was reported by the governor Oleh Synehubov that the town "
+                "was virtually surrounded.")
+    assert list(frame["text"]) == ["the town was virtually surrounded"]
+    assert "Synehubov" in frame.iloc[0]["speaker_mention"]
