@@ -65,13 +65,11 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             if at in used_cues:
                 continue  # the verb introduces a quote, which is the statement
-            if voiced and _own_voice(token, cues):
-                continue
-            if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
+            if not _reports(token, cues, voiced):
+                continue  # the author's own view, or an intention
+            if token.dep_ == "xcomp" and _is_cue(token.head, cues) and _reports(token.head, cues, voiced) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
-            if token.lemma_.lower() in cues.intentions and not _demand(token, cues):
-                continue  # "wanted to capture the city": what they meant to do, not what they said
             if token.lemma_.lower() in cues.clause_only and not _as_clause(token, cues) \
                     and not any(c.dep_ in ("ccomp", "xcomp") and c.i > token.i for c in token.children):
                 continue  # "observed the ceasefire", "directed fire at …": not speech
@@ -110,6 +108,15 @@ def _not_source(noun, cues: Cues) -> bool:
     part = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in cues.partitive), None)
     whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
     return whole is not None and whole.lemma_.lower() in cues.not_sources
+
+
+def _reports(cue, cues: Cues, voiced: bool) -> bool:
+    """Whether a cue reports anything: not the author's own present view in a speech ("I would like to …",
+    whose verb after it may still be a statement: "… to emphasise that …"), nor an intention ("wanted to
+    capture the city": what they meant to do, not what they said)."""
+    if voiced and _own_voice(cue, cues):
+        return False
+    return cue.lemma_.lower() not in cues.intentions or _demand(cue, cues)
 
 
 def _demand(cue, cues: Cues) -> bool:

@@ -490,6 +490,10 @@ def test_the_authors_present_views_are_not_reports_but_past_speech_acts_are():
     frame = run(text, author="Volodymyr Zelenskyy")
     assert list(frame["text"]) == ["the air defence must arrive before the winter"]
     assert frame.iloc[0]["speaker"] == "Volodymyr Zelenskyy"
+    # a verb of speech after the author's "I would like to …" still says something
+    said = run("I would like to emphasise that the grain deal must be extended for another year.",
+               author="Vladimir Putin")
+    assert list(said["text"]) == ["the grain deal must be extended for another year"]
     # the same views from someone reported in a news story are statements
     news = run("Volodymyr Zelenskyy said he hopes that the partners will hear Ukraine.\n\n"
                "We believe that the sanctions will work, the ministers said in a joint letter.")
