@@ -68,6 +68,10 @@ def _speaker_of(cue, cues: Cues):
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             if subject is None:
                 return None  # "it was announced": nobody is named
+        if subject is None and verb.lemma_.lower() in cues.as_verbs:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:  # "…, as stated by the governor": the agent speaks, not the clause's subject
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
         if subject is not None:
             if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                 subject = verb.head
@@ -83,6 +87,11 @@ def _speaker_of(cue, cues: Cues):
             if above is not None:
                 verb = above
                 continue
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp" \
+                and verb.head.head.lemma_.lower() in cues.lemmas:
+            # "claimed that X, stating Y": the parser hung "stating" on X; it is the claimant's
+            verb = verb.head.head
+            continue
         if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp", "parataxis") and verb.head is not verb:
             verb = verb.head
             continue

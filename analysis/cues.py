@@ -39,6 +39,19 @@ class Cues:
     partitive: frozenset[str] = frozenset()  # "many of the soldiers": part of a group speaks
     demonstratives: frozenset[str] = frozenset()  # "This was stated by …": what the sentence before said
     pronouns: dict = field(default_factory=dict)  # male, female, plural, first_person, group
+    topic_verbs: frozenset[str] = frozenset()  # "discussed the situation": a topic, not a statement
+    role_preps: frozenset[str] = frozenset()  # "described the shelling as …": the role is what was said
+    convictions: frozenset[str] = frozenset()  # "X is convinced that …"
+    light_verbs: frozenset[str] = frozenset()  # "expressed hope that …": the noun is the cue
+    own_voice: frozenset[str] = frozenset()  # "I hope …" in a speech: the author's voice, not a report
+    complementizers: frozenset[str] = frozenset()  # "said that …": "that" is not what was said
+    opinion_nouns: frozenset[str] = frozenset()  # "In his opinion, …"
+    clause_only: frozenset[str] = frozenset()  # "observed that …" is a cue, "observed the ceasefire" is not
+    as_marks: frozenset[str] = frozenset()  # "As the minister said, …"
+    as_verbs: frozenset[str] = frozenset()  # the cues such a clause may have
+    intentions: frozenset[str] = frozenset()  # "wants to capture …": an intention, not speech
+    not_sources: frozenset[str] = frozenset()  # "according to the plan": nobody speaks
+    opinion_preps: frozenset[str] = frozenset()
 
 
 def load(path: Path = CONFIG) -> Cues:
@@ -53,15 +66,21 @@ def _load_cues(path: str, mtime: float) -> Cues:
             raw = yaml.safe_load(handle) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"{path}: cannot read the cue words ({error}); fix or restore the file") from error
-    lemmas = {str(v).lower() for family in (raw.get("verbs") or {}).values() for v in family or []}
+    families = raw.get("verbs") or {}
+    clause_only = {str(v).lower() for v in raw.get("clause_only_verbs") or []}
+    lemmas = {str(v).lower() for family in families.values() for v in family or []} | clause_only
     nouns = {str(v).lower() for v in raw.get("nouns") or []}
+    convictions = {str(v).lower() for v in raw.get("convictions") or []}
+    opinions = {str(v).lower() for v in raw.get("opinion_nouns") or []}
     labels = raw.get("turn_labels") or {}
     words = raw.get("words") or {}
+    # every label family but the answers names nobody the document knows: a question, a remark from the floor
+    unnamed = {str(x) for name, family in labels.items() if name != "answer" for x in family or []}
     return Cues(
         lemmas=frozenset(lemmas),
-        forms=frozenset(inflections(lemmas, "verb") | inflections(nouns, "noun")),
+        forms=frozenset(inflections(lemmas, "verb") | inflections(nouns | opinions, "noun") | convictions),
         according=tuple(tuple(str(p).lower().split()) for p in raw.get("according_to") or []),
-        question_labels=frozenset(str(x) for x in labels.get("question") or []),
+        question_labels=frozenset(unnamed),
         answer_labels=frozenset(str(x) for x in labels.get("answer") or []),
         not_speakers=frozenset(str(x).lower() for x in raw.get("not_speakers") or []),
         scare_max_words=int(raw.get("scare_quote_max_words", 3)),
@@ -80,6 +99,20 @@ def _load_cues(path: str, mtime: float) -> Cues:
         partitive=frozenset(str(x).lower() for x in words.get("partitive") or []),
         demonstratives=frozenset(str(x).lower() for x in words.get("demonstratives") or []),
         pronouns={k: frozenset(str(x).lower() for x in v or []) for k, v in (raw.get("pronouns") or {}).items()},
+        topic_verbs=frozenset(str(x).lower() for x in raw.get("topic_verbs") or []),
+        role_preps=frozenset(str(x).lower() for x in raw.get("role_prepositions") or []),
+        convictions=frozenset(convictions),
+        light_verbs=frozenset(str(x).lower() for x in raw.get("light_verbs") or []),
+        own_voice=frozenset(str(v).lower() for name in raw.get("own_voice_families") or []
+                            for v in families.get(name) or []),
+        complementizers=frozenset(str(x).lower() for x in words.get("complementizers") or []),
+        opinion_nouns=frozenset(opinions),
+        clause_only=frozenset(clause_only),
+        as_marks=frozenset(str(x).lower() for x in raw.get("as_marks") or []),
+        intentions=frozenset(str(x).lower() for x in raw.get("intention_verbs") or []),
+        not_sources=frozenset(str(x).lower() for x in raw.get("not_sources") or []),
+        as_verbs=frozenset(str(v).lower() for name in raw.get("as_families") or [] for v in families.get(name) or []),
+        opinion_preps=frozenset(str(x).lower() for x in raw.get("opinion_prepositions") or []),
     )
 
 

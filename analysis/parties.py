@@ -239,7 +239,8 @@ def build(config: dict) -> Registry:
     parties = list((config.get("parties") or {}).keys())
     for party, spec in (config.get("parties") or {}).items():
         spec = spec or {}
-        add(party, NAME, party)
+        if spec.get("own_name", True):  # ("Other" names no one: "other officials" are no party's)
+            add(party, NAME, party)
         for name in spec.get("names") or []:
             add(str(name), NAME, party)
         for office in spec.get("offices") or []:

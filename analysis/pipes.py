@@ -35,10 +35,17 @@ if not Span.has_extension("party"):
 
 def _group(doc: Doc, found: list) -> SpanGroup:
     spans = []
+    taken = set()
     for f in found:
         span = doc.char_span(f.start, f.end, label=f.kind, alignment_mode="expand")
         if span is None:  # (offsets inside whitespace only: nothing to point at)
             continue
+        key = (span.start, span.end, span.label)
+        if key in taken:
+            # Span extensions live in the Doc under (start, end, label): a second statement of the same words
+            # would overwrite the first's record. The first found (a verb's report before a noun's) stays.
+            continue
+        taken.add(key)
         span._.found = f
         spans.append(span)
     return SpanGroup(doc, name=STATEMENTS, spans=spans)

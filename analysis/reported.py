@@ -3,7 +3,7 @@ parser goes wrong in news copy; and statement nouns ("Kyiv's claim that …").
 """
 from __future__ import annotations
 
-from analysis.attribution import _SUBJECT_DEPS, _char_span, _cue_text, _is_cue, _mention, _speaker_of
+from analysis.attribution import _SUBJECT_DEPS, _char_span, _cue_text, _is_cue, _mention, _speaker_of, _token_at
 from analysis.candidates import Found
 from analysis.cues import Cues
 from analysis.quotes import Quote, _WORD, _within
@@ -30,7 +30,32 @@ def _balance(text: str, start: int, end: int) -> int:
     return end
 
 
-def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, turn_regions) -> list[Found]:
+def _drop_complementizer(doc, offset: int, start: int, end: int, cues: Cues) -> int:
+    """Where the clause starts once the "that" opening it is left out ("said that the bridge …")."""
+    token = _token_at(doc, offset, start)
+    if token is not None and token.idx + offset == start and token.dep_ == "mark" \
+            and token.lower_ in cues.complementizers and token.i + 1 < len(doc):
+        following = doc[token.i + 1].idx + offset
+        if following < end:
+            return following
+    return start
+
+
+def _own_voice(cue, cues: Cues) -> bool:
+    """"I hope …", "we support …", "I want to begin …": a present-tense view of the first person, which in a
+    document by its speaker is the author's own sentence, not a report of something said."""
+    if cue.lemma_.lower() not in cues.own_voice or cue.tag_ not in ("VBP", "VBZ", "VB"):
+        return False
+    if cue.tag_ == "VB" and not any(c.dep_ == "aux" and c.tag_ in ("MD", "VBP", "VBZ") for c in cue.children):
+        return False  # ("I do hope", "we will support": present; "to hope" is not)
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lower_ in cues.pronouns.get("first_person", ())
+
+
+def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, turn_regions,
+              voiced: bool = False) -> list[Found]:
+    """Reported speech of each cue verb. `voiced`: the document is by its speaker (an author, or the site of
+    one office holder), whose own present-tense views are not reports."""
     out: list[Found] = []
     inside_quotes = [(q.open, q.close) for q in quotes]
     for (offset, _), doc in zip(paras, docs):
@@ -40,9 +65,14 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
                 continue
             if at in used_cues:
                 continue  # the verb introduces a quote, which is the statement
-            if token.dep_ == "xcomp" and _is_cue(token.head, cues) \
+            if not _reports(token, cues, voiced):
+                continue  # the author's own view, or an intention
+            if token.dep_ == "xcomp" and _is_cue(token.head, cues) and _reports(token.head, cues, voiced) \
                     and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
                 continue  # "agreed to maintain contacts": part of what the governing cue reports
+            if token.lemma_.lower() in cues.clause_only and not _as_clause(token, cues) \
+                    and not any(c.dep_ in ("ccomp", "xcomp") and c.i > token.i for c in token.children):
+                continue  # "observed the ceasefire", "directed fire at …": not speech
             before = _sentence_before(text, token, offset, cues)
             span = _content(token, cues) if before is None else (before[0] - offset, before[1] - offset)
             if span is None:
@@ -50,10 +80,13 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
             end = _balance(text, start, _quote_end(quotes, start, end))
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue  # the quote this verb introduces is already a direct statement
             subject = _speaker_of(token, cues)
+            if subject is not None and token.lower_ == "according" and _not_source(subject, cues):
+                continue  # "according to the plan": nobody speaks
             if subject is None:
                 if _agentless(token, cues):
                     out.append(Found("reported", start, end, _cue_text(token), anchor=at, cue_at=at, agentless=True))
@@ -64,8 +97,38 @@ def _reported(text, paras, docs, quotes, direct_spans, used_cues, cues: Cues, tu
             if not mention:
                 continue
             out.append(Found("reported", start, end, _cue_text(token), mention, context, persons,
-                             anchor=subject.idx + offset, cue_at=at))
+                             anchor=subject.idx + offset, cue_at=at, restates=before is not None))
     return out
+
+
+def _not_source(noun, cues: Cues) -> bool:
+    """"the plan", "one of the scenarios": what "according to" names is no speaker."""
+    if noun.lemma_.lower() in cues.not_sources:
+        return True
+    part = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in cues.partitive), None)
+    whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
+    return whole is not None and whole.lemma_.lower() in cues.not_sources
+
+
+def _reports(cue, cues: Cues, voiced: bool) -> bool:
+    """Whether a cue reports anything: not the author's own present view in a speech ("I would like to …",
+    whose verb after it may still be a statement: "… to emphasise that …"), nor an intention ("wanted to
+    capture the city": what they meant to do, not what they said)."""
+    if voiced and _own_voice(cue, cues):
+        return False
+    return cue.lemma_.lower() not in cues.intentions or _demand(cue, cues)
+
+
+def _demand(cue, cues: Cues) -> bool:
+    """Whether a verb of intention reports something: a demand on someone else ("wants Kyiv to accept the
+    terms"), a that-clause, or a verb of speech after it ("refused to confirm that …")."""
+    for child in cue.children:
+        if child.dep_ == "ccomp":
+            return True
+        if child.dep_ == "xcomp" and (child.lemma_.lower() in cues.as_verbs  # (the verbs of speech proper)
+                                      or any(c.dep_ in ("nsubj", "dobj") and c.i < child.i for c in child.children)):
+            return True
+    return any(c.dep_ == "dobj" for c in cue.children) and any(c.dep_ == "xcomp" for c in cue.children)
 
 
 def _agentless(cue, cues: Cues) -> bool:
@@ -77,15 +140,22 @@ def _agentless(cue, cues: Cues) -> bool:
 
 
 def _sentence_before(text: str, cue, offset: int, cues: Cues) -> tuple[int, int] | None:
-    """"X. This was stated by the Adviser …": a passive cue whose subject is a demonstrative opening the
-    sentence reports the sentence before it, in the same paragraph (the lead of official news items)."""
+    """"X. This was stated by the Adviser …" (a passive cue whose subject is a demonstrative opening the
+    sentence) or "X. The Adviser said this during …" (an active cue whose object is one, its subject opening
+    the sentence) reports the sentence before it, in the same paragraph (the lead of official news items)."""
     subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
-    if subject is None or agent is None or subject.lower_ not in cues.demonstratives:
-        return None
-    if subject.i != cue.sent.start:
-        return None
-    start = subject.idx + offset
+    if subject is not None and agent is not None and subject.lower_ in cues.demonstratives:
+        if subject.i != cue.sent.start or any(c.dep_ == "ccomp" for c in cue.children):
+            return None  # ("It was reported by X that …": the that-clause is what was said)
+    else:
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        pointer = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if subject is None or pointer is None or pointer.lower_ not in cues.demonstratives \
+                or pointer.n_lefts or pointer.n_rights or subject.left_edge.i != cue.sent.start \
+                or any(c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "dative") for c in cue.children):
+            return None
+    start = cue.sent[0].idx + offset
     end = len(text[:start].rstrip())
     if end == 0 or text[end - 1] not in ".!?" or "\n" in text[end:start]:
         return None
@@ -116,9 +186,8 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
             at = token.idx + offset
             if _within(at, inside_quotes) or _within(at, turn_regions):
                 continue
-            clause = next((c for c in token.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
-                m.dep_ in ("mark", "aux") and m.lower_ in ("that", "to") and m.i < c.i for m in c.children)), None)
-            holder = _holder(token)
+            clause = _noun_clause(token, cues, statement_noun=False)
+            holder = _holder(token, cues)
             if clause is None or holder is None or holder.lower_ in cues.not_speakers:
                 continue
             last = _next_attribution(token, clause.right_edge.i, cues)
@@ -126,7 +195,8 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
             start, end = _trim_clause(text, first_char + offset, last_char + offset)
             end = _balance(text, start, end)
             if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
             if _overlap(start, end, direct_spans) > 0.5 * (end - start):
                 continue
             mention, context, persons = _mention(holder, offset, text)
@@ -135,8 +205,115 @@ def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_r
     return out
 
 
-def _holder(noun):
-    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement"."""
+def _noun_clause(noun, cues: Cues, statement_noun: bool = True):
+    """The "that …" or "to …" clause a statement noun carries ("the hope that …", "a pledge to …")."""
+    if statement_noun and (noun.pos_ != "NOUN" or noun.lemma_.lower() not in cues.nouns):
+        return None
+    return next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "relcl") and any(
+        m.dep_ in ("mark", "aux") and (m.lower_ in cues.complementizers or m.tag_ == "TO") and m.i < c.i
+        for m in c.children)), None)
+
+
+def _clause_start(clause, cues: Cues) -> int:
+    """First token of a reported clause: its "that", when the parser hung words before it on the clause
+    ("reported, citing residents, that …": whom they cite is not what they said)."""
+    mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ in cues.complementizers
+                 and m.i < clause.i), None)
+    return mark.i if mark is not None and clause.left_edge.i < mark.i else clause.left_edge.i
+
+
+def _opens_with_complementizer(clause, cues: Cues) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ in cues.complementizers and m.i < clause.i for m in clause.children)
+
+
+def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions,
+                 voiced: bool = False) -> list[Found]:
+    """Held views said with a predicate word: "X is convinced that …", "the mayor is confident the city will
+    hold". The subject of the sentence holds the clause."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.lower_ not in cues.convictions or token.pos_ not in ("ADJ", "VERB"):
+                continue
+            at = token.idx + offset
+            if _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
+            verb = token.head if token.dep_ == "acomp" else token
+            # (the small parser sometimes hangs the subject on the auxiliary: "The adviser | is | convinced")
+            holder = next((c for v in (verb, *(a for a in verb.children if a.dep_ in ("aux", "auxpass")))
+                           for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
+                continue
+            if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
+                    c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c is verb or c.dep_ in ("aux", "auxpass")):
+                continue  # "I am convinced that …" in a speech: the author's own voice
+            first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
+            start, end = _trim_clause(text, first_char + offset, last_char + offset)
+            end = _balance(text, start, end)
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue  # (counted with its "that": "stated that fighting continued" is a statement)
+            start = _drop_complementizer(doc, offset, start, end, cues)
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, f"is {token.text}" if verb is not token else token.text,
+                             mention, context, persons, anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _opinions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions, voiced: bool = False) -> list[Found]:
+    """"In his opinion, the talks can resume", "The talks, in the minister's view, can resume": the rest of
+    the sentence is the view of the possessor."""
+    out: list[Found] = []
+    inside_quotes = [(q.open, q.close) for q in quotes]
+    for (offset, _), doc in zip(units, docs):
+        if doc is None or not doc.has_annotation("DEP"):
+            continue
+        for token in doc:
+            if token.lemma_.lower() not in cues.opinion_nouns or token.dep_ != "pobj" \
+                    or token.head.lower_ not in cues.opinion_preps:
+                continue
+            at = token.idx + offset
+            holder = next((c for c in token.children if c.dep_ == "poss"), None)
+            if holder is None or _within(at, inside_quotes) or _within(at, turn_regions):
+                continue
+            if voiced and holder.lower_ in cues.pronouns.get("first_person", ()):
+                continue  # "In my view, …" in a speech: the author's own voice
+            phrase = token.head
+            sent = token.sent
+            first, last = phrase.left_edge.i, phrase.right_edge.i
+            before, after = doc[sent.start : first], doc[last + 1 : sent.end]
+            if len(before) > 2 and len(after) > 2:
+                side = doc[sent.start : sent.end]  # the phrase set off inside: the whole sentence
+            else:
+                side = before if len(before) >= len(after) else after
+            if not any(t.pos_ in ("VERB", "AUX") for t in side):
+                continue  # a view is a clause ("In their opinion – in their opinion! – …" is not one)
+            span = (side[0].idx, side[-1].idx + len(side[-1].text))
+            start, end = _trim_clause(text, span[0] + offset, span[1] + offset)
+            while end > start and text[end - 1] in ".!?":
+                end -= 1
+            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+                continue
+            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+                continue
+            mention, context, persons = _mention(holder, offset, text)
+            out.append(Found("reported", start, end, doc[first : last + 1].text, mention, context,
+                             persons, anchor=holder.idx + offset, cue_at=at))
+    return out
+
+
+def _holder(noun, cues: Cues):
+    """Whose statement a noun names: "Kyiv's claim", "a statement by the ministry", "a Kremlin statement",
+    "the President expressed hope that …" (the subject of a verb that only carries the noun)."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in cues.light_verbs:
+        subject = _speaker_of(noun.head, cues)
+        if subject is not None:
+            return subject
     for child in noun.children:
         if child.dep_ == "poss":
             return child
@@ -167,6 +344,9 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         if not len(side):
             return None
         return side.start_char, side.end_char
+    hung = _as_clause(cue, cues)
+    if hung is not None:
+        return hung
     around = _parenthetical(cue, sent, cues)
     if around is not None:
         return around
@@ -179,8 +359,11 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     clauses = [c for c in right if c.dep_ in ("ccomp", "xcomp", "parataxis")]
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
     args = [c for c in cue.rights if _is_argument(c, cues)]
+    if cue.lemma_.lower() in cues.topic_verbs and not clauses \
+            and not any(t.lower_ in cues.role_preps for c in right for t in c.subtree):
+        return None  # "discussed the situation", "spoke with the minister": a topic, not what was said
     if clauses:
-        first = min(c.left_edge.i for c in clauses)
+        first = min(_clause_start(c, cues) for c in clauses)
         if any(c.dep_ == "xcomp" for c in clauses):
             # "urged Kyiv to negotiate", "called on Moscow to withdraw": who is to act belongs to the request
             first = min([first] + [c.left_edge.i for c in cue.rights if c.i < first
@@ -189,13 +372,17 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     # What follows the verb besides its addressee ("told reporters") and adjuncts ("on Friday")
     objects = [c for c in right if c.dep_ not in ("prep", "dative", "advcl")
                and not (c.dep_ == "dobj" and cue.lemma_.lower() in cues.addressee_verbs)]
+    said = _noun_clause(objects[0], cues) if len(objects) == 1 and cue.lemma_.lower() in cues.light_verbs else None
+    if said is not None and (subject is None or subject.i < cue.i):
+        # "expressed hope that …": the verb only carries the noun, whose clause is what was said
+        return _char_span(doc, said.left_edge.i, _clause_end(cue, sent, said.right_edge.i, cues))
     if objects and (subject is None or subject.i < cue.i):
         first = min(c.left_edge.i for c in objects)
         return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, objects, cues), cues, clause=False))
     if args and (subject is None or subject.i < cue.i) and args[0].i == cue.i + 1 + len(
             [c for c in cue.rights if c.dep_ == "prt"]):
         # "called for talks", "warned against escalation": what the preposition governs
-        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")]
+        inner = [c for c in args[0].children if c.dep_ in ("pobj", "pcomp")] or list(args[0].children)
         first = min(c.left_edge.i for c in inner)
         return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), cues, clause=False))
     begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
@@ -227,6 +414,26 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
     return None
 
 
+def _as_clause(cue, cues: Cues) -> tuple[int, int] | None:
+    """"As I said when we met, Germany has led that effort" / "…, as stated by the governor": the clause the
+    attribution hangs on, on its side of the comma, is what was said."""
+    if cue.dep_ != "advcl" or cue.lemma_.lower() not in cues.as_verbs \
+            or not any(c.dep_ == "mark" and c.lower_ in cues.as_marks for c in cue.children):
+        return None  # ("…, as supported by the reforms": a verb of speech only)
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in cue.children):
+        return None  # "as he said that …", "as he announced the deal": a clause of its own
+    head, doc = cue.head, cue.doc
+    if cue.i < head.i:
+        comma = next((t for t in head.children if t.is_punct and t.text == "," and cue.i < t.i < head.i), None)
+        if comma is None:
+            return None
+        return _char_span(doc, comma.i + 1, max(head.right_edge.i, comma.i + 1))
+    first = cue.left_edge.i - 1
+    while first > head.left_edge.i and doc[first].is_punct:
+        first -= 1
+    return _char_span(doc, head.left_edge.i, first)
+
+
 def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:
     """"The strike on the station was condemned by the UN": with the speaker as agent, the passive subject
     is what was spoken about (a role after the agent, "… as a war crime", would take the speaker in)."""
@@ -234,6 +441,8 @@ def _passive_content(cue, cues: Cues) -> tuple[int, int] | None:
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
     if subject is None or agent is None or subject.i > cue.i:
         return None
+    if subject.lower_ in cues.demonstratives and any(c.dep_ == "ccomp" for c in cue.children):
+        return None  # "It was reported by the governor that …": the clause is what was said
     return _char_span(cue.doc, subject.left_edge.i, subject.right_edge.i)
 
 
@@ -247,6 +456,8 @@ def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
     subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None or subject.dep_ == "csubj":
         return None
+    if any(c.dep_ == "ccomp" and c.i > cue.i and _opens_with_complementizer(c, cues) for c in cue.children):
+        return None  # "The BBC reported, citing residents, that …": the that-clause is what was said
     begin = min(cue.i, subject.left_edge.i)
     aside = {t.i for t in subject.subtree} | {cue.i}
     for child in cue.children:
@@ -264,6 +475,15 @@ def _parenthetical(cue, sent, cues: Cues) -> tuple[int, int] | None:
     last = sent.end - 1
     while last > end and doc[last].is_punct:
         last -= 1
+    if all(i in aside or doc[i].is_punct for i in range(sent.start, begin)):
+        # "However, he stressed, …", "On Monday, the BBC reported, citing residents, that …": nothing was said
+        # before the attribution; what follows its asides is the statement
+        first = end
+        while first < last and (first in aside or doc[first].is_punct):
+            first += 1
+        if doc[first].lower_ in cues.complementizers and first < last:
+            first += 1  # (the parser may take this "that" for a determiner)
+        return _char_span(doc, first, last)
     return _char_span(doc, sent.start, last)
 
 
@@ -272,6 +492,8 @@ def _is_argument(token, cues: Cues) -> bool:
     …"), as opposed to one of time or place ("on Friday")."""
     if token.dep_ != "prep" or token.lower_ not in cues.argument_preps:
         return False
+    if token.lower_ in cues.role_preps:
+        return any(True for _ in token.children)  # "as fierce", "as a betrayal": the role given
     inner = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
     return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
 

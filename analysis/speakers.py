@@ -110,6 +110,11 @@ class SpeakerBook:
                     # one speaker per person, or per party for states and institutions
                     out.setdefault(speaker.name if speaker.person else speaker.party, speaker)
             known = [s for s in out.values() if s.party != UNKNOWN]
+            first = self.resolve(parts[0]) if re.match(re.escape(parts[0]) + r"\s*,", mention) else []
+            if first and first[0].person:
+                # "Mykhailo Podolyak, Adviser to the Head of the Office and a member of the delegation": the titles
+                # set off after a person are that person's, not speakers of their own
+                known = [s for s in known if s.person or not _titled(s.mention, self.reg)]
             if known:
                 people = [s for s in known if s.person]
                 self.group = people if len(people) > 1 else []
@@ -319,6 +324,17 @@ def _trailing_name(mention: str, reg: Registry) -> str:
     if 2 <= len(taken) <= 3 and len(taken) < len(words):
         return " ".join(taken)
     return ""
+
+
+def _titled(mention: str, reg: Registry) -> bool:
+    """Whether a mention is a title ("Adviser to the Head of the Office", "a senior official"): it opens with a
+    role (after its article and adjectives), names no one."""
+    words = _strip_determiner(clean(mention)).lower().split()
+    for k in range(min(3, len(words))):
+        head = " ".join(words[k:])
+        if any(head == r or head.startswith(r + " ") for r in reg.roles):
+            return True
+    return False
 
 
 def _same_role(role: str, held: str) -> bool:

@@ -3,8 +3,10 @@
 `extract(article)` returns rows of the statements table. The text of each row is exactly
 article["text"][start:end]. Quote marks are found by a scanner that never lets an unclosed quote run
 past its paragraph; speech is found with spaCy's parse (the subject of a cue verb from config/en/cues.yaml
-is the speaker), by statement nouns ("Kyiv's claim that …") and by a paragraph introduced with "…, he
-added:"; speakers and parties are resolved by analysis.speakers against config/parties.yaml.
+is the speaker), by statement nouns ("Kyiv's claim that …", "expressed hope that …"), held views ("X is
+convinced that …", "In his opinion, …") and by a paragraph introduced with "…, he added:"; speakers and parties
+are resolved by analysis.speakers against config/parties.yaml. A topic ("discussed the situation") or an
+intention ("wanted to capture the town") is not a statement.
 
 Where the reported clause ends comes from the parse, corrected where the small parser goes wrong in
 news copy: an attribution set off by commas ("The bridge, the governor said, will reopen") reports the
@@ -14,8 +16,9 @@ Reported speech wholly inside another statement is that statement's speaker's ac
 of its own subject.
 
 Documents by their speaker (article["author"] set, or a site that speaks for one office holder such as
-the President's own): their own sentences are not statements (the annotation convention of speeches);
-what they report is, and "I", "we" or "the President" in it is the author. Quotes of other people inside
+the President's own): their own sentences are not statements (the annotation convention of speeches), nor
+their present-tense views ("I hope …", "we support …"); what they report is ("I told the Chancellor that …"),
+and "I", "we" or "the President" in it is the author. Quotes of other people inside
 such a document keep their own speakers.
 """
 from __future__ import annotations
@@ -31,7 +34,7 @@ from analysis import nlp
 from analysis.parties import UNKNOWN, registry
 from analysis.people import _people_named, _subject_people
 from analysis.quotes import _block_quotes, _direct, _within, find_quotes, paragraphs
-from analysis.reported import _noun_statements, _reported
+from analysis.reported import _convictions, _noun_statements, _opinions, _reported
 from analysis.speakers import Speaker, SpeakerBook, clean
 from analysis.tables import conform, empty
 from analysis.turns import _turns
@@ -81,8 +84,12 @@ def find(doc) -> tuple[list[Found], list[tuple[int, str]], list[tuple[int, str, 
     found += _block_quotes(text, paras, units, docs, quotes, cues, turn_regions)
     direct_spans = [(f.start, f.end) for f in found if f.kind == "direct"]
     used_cues = {f.cue_at for f in found if f.cue_at >= 0}
-    found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions)
+    # a document by its speaker (an author, or the site of one office holder): "I hope …" is its own voice
+    voiced = bool(author) or _host(doc.user_data.get("article", {})) is not None
+    found += _reported(text, units, docs, quotes, direct_spans, used_cues, cues, turn_regions, voiced)
     found += _noun_statements(text, units, docs, quotes, direct_spans, cues, turn_regions)
+    found += _convictions(text, units, docs, quotes, direct_spans, cues, turn_regions, voiced)
+    found += _opinions(text, units, docs, quotes, direct_spans, cues, turn_regions, voiced)
     return found, _subject_people(units, docs), _people_named(units, docs)
 
 
@@ -102,11 +109,17 @@ def _book(article: dict, author: str) -> SpeakerBook:
     """Who the article's first person and bare titles may be: its author, or the office holder whose
     site it comes from (the President of Ukraine on president.gov.ua)."""
     published = _field(article, "published")
-    host = registry().host(_field(article, "url"), published) or registry().host(_field(article, "source"), published)
+    host = _host(article)
     book = SpeakerBook(published=published, author=author, host=host.name if host else "",
                        home=host.party if host else "")
     book.start_with_author()
     return book
+
+
+def _host(article: dict):
+    """The office holder whose site the article comes from (the President of Ukraine on president.gov.ua)."""
+    published = _field(article, "published")
+    return registry().host(_field(article, "url"), published) or registry().host(_field(article, "source"), published)
 
 
 def _units(doc) -> tuple[list[tuple[int, int]], list]:
@@ -178,9 +191,16 @@ def _dedupe(found: list[Found]) -> list[Found]:
     """Drop a reported statement nested inside another statement of the same speaker ("rejected …, calling
     it …" is one statement), reported speech that lies wholly inside someone else's statement ("Kuleba said
     Russia wants …": Russia said nothing here, Kuleba did) and exact repeats."""
+    def names_of(f: Found) -> set:
+        return {(s.name or s.mention, s.party) for s in f.speakers}
+
+    # "X is convinced that Y. He said this during …": the sentence before says what X said already
+    found = [f for f in found if not f.restates or not any(
+        o is not f and not o.restates and o.start < f.end and f.start < o.end and names_of(f) & names_of(o)
+        for o in found)]
     out: list[Found] = []
     for f in found:
-        names = {(s.name or s.mention, s.party) for s in f.speakers}
+        names = names_of(f)
         nested = any(
             o is not f and o.start <= f.start and f.end <= o.end and (o.end - o.start) > (f.end - f.start)
             and names & {(s.name or s.mention, s.party) for s in o.speakers}
