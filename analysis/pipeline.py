@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -24,7 +24,9 @@ CONFIG_DIR = CODE_DIR.parent / "config"
 # evaluator or the store do not.
 EXTRACTION_CODE = ("articles.py", "statements.py", "speakers.py", "parties.py", "claims.py", "places.py", "pipeline.py",
                    "nlp.py", "cues.py", "quotes.py", "turns.py", "attribution.py", "reported.py", "people.py",
-                   "candidates.py")
+                   "candidates.py", "claim_rules.py", "pipes.py")
+# Past its first article, a batch holds at most this much text (see `batched`).
+BATCH_CHARACTERS = 250_000
 DISPLAY_ONLY_CONFIG = ("colors.yaml", "oblasts.geojson", "loading.yaml")
 
 Progress = Callable[[float, str], None]
@@ -114,7 +116,7 @@ def analyse(
             on_batch(Tally(0, len(todo), 0))
         if len(todo):
             report(0.0, f"Analysing {len(todo)} article(s)")
-        batches = (todo.iloc[start : start + batch_size] for start in range(0, len(todo), batch_size))
+        batches = batched(todo, batch_size)
         for result in engine.run(batches, store):
             frames = result.frames
             position = summary.analysed + len(summary.failed)
@@ -142,6 +144,21 @@ def analyse(
                                + "; ".join(summary.failed))
     report(1.0, f"Analysed {summary.analysed} article(s); {summary.skipped} unchanged")
     return summary
+
+
+def batched(articles: pd.DataFrame, size: int, characters: int = BATCH_CHARACTERS) -> Iterator[pd.DataFrame]:
+    """The articles in batches of at most `size` articles and, past the first article of each, `characters`
+    characters of text: what a batch holds while it is parsed grows with its text, and 25 long transcripts
+    at once took a process from 0.55 to 0.98 GB."""
+    lengths = articles["text"].fillna("").str.len().tolist()
+    start, held = 0, 0
+    for i, length in enumerate(lengths):
+        if i > start and (i - start >= size or held + length > characters):
+            yield articles.iloc[start:i]
+            start, held = i, 0
+        held += length
+    if start < len(lengths):
+        yield articles.iloc[start:]
 
 
 def stale(store: Store, use_models: bool = True) -> pd.DataFrame:

@@ -101,3 +101,12 @@ def test_a_run_without_models_keeps_earlier_scores(store):
     assert (summary.analysed, summary.skipped) == (0, 1)
     assert pipeline.stale(store, use_models=False).empty
     assert len(store.read("sentiments")) == len(ids)
+
+
+def test_batches_are_cut_by_article_count_and_by_text_size():
+    from analysis.pipeline import batched
+    articles = pd.DataFrame({"text": ["a" * 100] * 7 + ["b" * 300_000] + ["c" * 10] * 30})
+    batches = list(batched(articles, 25, characters=250_000))
+    assert [len(b) for b in batches] == [7, 1, 25, 5]  # a long text alone; never more than 25 articles
+    assert pd.concat(batches).equals(articles)  # every article once, in order
+    assert list(batched(articles.head(0), 25)) == []
