@@ -84,10 +84,12 @@ class InlineEngine(Engine):
 class LocalEngine(Engine):
     """spaCy extraction in worker processes while this process scores with the models on `workers` lanes."""
 
-    def __init__(self, workers: int = 2):
+    def __init__(self, workers: int = 2, batches_per_worker: int = BATCHES_PER_WORKER):
         if workers < 2:
             raise ValueError("LocalEngine needs at least 2 workers; use InlineEngine for one.")
         self.workers = workers
+        self.batches_per_worker = batches_per_worker
+        self.submitted = 0
         self.extractors = workers
         self.pool: ProcessPoolExecutor | None = None
         self.lanes: ThreadPoolExecutor | None = None
@@ -97,17 +99,7 @@ class LocalEngine(Engine):
         # With models, extraction is about a quarter of the work: half the cores extract, and as many scoring
         # lanes as cores take what the extraction leaves idle. Without models every core extracts.
         self.extractors = max(1, self.workers // 2) if use_models else self.workers
-        self.pool = ProcessPoolExecutor(
-            self.extractors,
-            # Not fork: this process may already run ONNX Runtime threads, which a fork would copy half-made.
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm,
-            max_tasks_per_child=BATCHES_PER_WORKER,
-        )
-        # Start the workers now (the pool starts them on demand): they load spaCy while this process loads
-        # the models.
-        for _ in range(self.extractors):
-            self.pool.submit(int)
+        self._new_pool()
         # One thread per scoring lane, each batch on one lane: lanes keep every core busy even when the
         # machine is shared, where one batch split over threads waits for its slowest thread at every layer.
         use_threads(1)
@@ -139,11 +131,32 @@ class LocalEngine(Engine):
         give_back_memory()
         return result
 
+    def _new_pool(self) -> None:
+        """Worker processes that load spaCy now (the pool starts them on demand), while this process loads the
+        models. A pool serves `batches_per_worker` batches per worker and is then replaced (see `_extracted`):
+        ProcessPoolExecutor's own max_tasks_per_child deadlocks once a worker retires with batches still
+        queued (CPython gh-115634, in 3.11 to 3.14), which stopped a whole-corpus run at its 40th batch."""
+        self.pool = ProcessPoolExecutor(
+            self.extractors,
+            # Not fork: this process may already run ONNX Runtime threads, which a fork would copy half-made.
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+        )
+        for _ in range(self.extractors):
+            self.pool.submit(int)
+        self.submitted = 0
+
     def _extracted(self, batches: Iterable[pd.DataFrame]) -> Iterator[BatchResult]:
         ahead = deque()
         try:
             for batch in batches:
+                if self.submitted >= self.batches_per_worker * self.extractors:
+                    while ahead:  # the old pool's batches first, then the old workers exit
+                        yield ahead.popleft().result()
+                    self.pool.shutdown(wait=True)
+                    self._new_pool()
                 ahead.append(self.pool.submit(_extract, batch))
+                self.submitted += 1
                 if len(ahead) > AHEAD_PER_WORKER * self.extractors:
                     yield ahead.popleft().result()
             while ahead:

@@ -78,7 +78,10 @@ def test_worker_processes_give_the_same_tables_as_one_process(corpus, store, tmp
     from analysis.store import Store
 
     other = Store(tmp_path / "workers.duckdb")
-    summary = pipeline.analyse(articles, other, use_models=False, batch_size=2, engine=engines.LocalEngine(2))
+    # A pool per two batches: the workers are replaced while batches are still coming (a whole-corpus run
+    # once hung there, in ProcessPoolExecutor's own worker replacement).
+    summary = pipeline.analyse(articles, other, use_models=False, batch_size=1,
+                               engine=engines.LocalEngine(2, batches_per_worker=1))
     assert summary.analysed == len(ARTICLES) and not summary.failed
     for table in TABLES:
         key = list(expected[table].columns[:2])
