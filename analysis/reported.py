@@ -172,37 +172,49 @@ def _quote_end(quotes: list[Quote], start: int, end: int) -> int:
     return end
 
 
-def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions) -> list[Found]:
-    """Statements named by a noun: "Kyiv's claim that …", "a warning from the ministry that …", "his
-    pledge to …". The holder (possessive, "by"/"from" phrase, or a name before the noun) is the speaker."""
-    out: list[Found] = []
+def _tokens_outside(units, docs, quotes, turn_regions, wanted):
+    """(offset, doc, token, its offset in the text) for each `wanted` token of the parsed units that stands
+    neither inside a direct quote nor inside a transcript turn."""
     inside_quotes = [(q.open, q.close) for q in quotes]
     for (offset, _), doc in zip(units, docs):
         if doc is None or not doc.has_annotation("DEP"):
             continue
         for token in doc:
-            if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.nouns:
-                continue
             at = token.idx + offset
-            if _within(at, inside_quotes) or _within(at, turn_regions):
-                continue
-            clause = _noun_clause(token, cues, statement_noun=False)
-            holder = _holder(token, cues)
-            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
-                continue
-            last = _next_attribution(token, clause.right_edge.i, cues)
-            first_char, last_char = _char_span(doc, clause.left_edge.i, last)
-            start, end = _trim_clause(text, first_char + offset, last_char + offset)
-            end = _balance(text, start, end)
-            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue  # (counted with its "that": "stated that fighting continued" is a statement)
-            start = _drop_complementizer(doc, offset, start, end, cues)
-            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
-                continue
-            mention, context, persons = _mention(holder, offset, text)
-            out.append(Found("reported", start, end, token.text, mention, context, persons,
-                             anchor=holder.idx + offset, cue_at=at))
+            if wanted(token) and not _within(at, inside_quotes) and not _within(at, turn_regions):
+                yield offset, doc, token, at
+
+
+def _noun_statements(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions) -> list[Found]:
+    """Statements named by a noun: "Kyiv's claim that …", "a warning from the ministry that …", "his
+    pledge to …". The holder (possessive, "by"/"from" phrase, or a name before the noun) is the speaker."""
+    out: list[Found] = []
+    wanted = lambda token: token.pos_ == "NOUN" and token.lemma_.lower() in cues.nouns
+    for offset, doc, token, at in _tokens_outside(units, docs, quotes, turn_regions, wanted):
+        clause = _noun_clause(token, cues, statement_noun=False)
+        holder = _holder(token, cues)
+        if clause is None or holder is None or holder.lower_ in cues.not_speakers:
+            continue
+        found = _clause_found(doc, offset, text, token, clause, holder, token.text, at, direct_spans, cues)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _clause_found(doc, offset: int, text: str, token, clause, holder, cue: str, at: int, direct_spans,
+                  cues: Cues) -> Found | None:
+    """The reported statement a clause holds, said by `holder` with the cue `token`: cut where the next
+    attribution starts, trimmed, without its "that"; None when too short or mostly a direct quote already."""
+    first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
+    start, end = _trim_clause(text, first_char + offset, last_char + offset)
+    end = _balance(text, start, end)
+    if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
+        return None  # (counted with its "that": "stated that fighting continued" is a statement)
+    start = _drop_complementizer(doc, offset, start, end, cues)
+    if _overlap(start, end, direct_spans) > 0.5 * (end - start):
+        return None
+    mention, context, persons = _mention(holder, offset, text)
+    return Found("reported", start, end, cue, mention, context, persons, anchor=holder.idx + offset, cue_at=at)
 
 
 def _noun_clause(noun, cues: Cues, statement_noun: bool = True):
@@ -231,37 +243,22 @@ def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regio
     """Held views said with a predicate word: "X is convinced that …", "the mayor is confident the city will
     hold". The subject of the sentence holds the clause."""
     out: list[Found] = []
-    inside_quotes = [(q.open, q.close) for q in quotes]
-    for (offset, _), doc in zip(units, docs):
-        if doc is None or not doc.has_annotation("DEP"):
+    wanted = lambda token: token.lower_ in cues.convictions and token.pos_ in ("ADJ", "VERB")
+    for offset, doc, token, at in _tokens_outside(units, docs, quotes, turn_regions, wanted):
+        clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
+        verb = token.head if token.dep_ == "acomp" else token
+        # (the small parser sometimes hangs the subject on the auxiliary: "The adviser | is | convinced")
+        holder = next((c for v in (verb, *(a for a in verb.children if a.dep_ in ("aux", "auxpass")))
+                       for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if clause is None or holder is None or holder.lower_ in cues.not_speakers:
             continue
-        for token in doc:
-            if token.lower_ not in cues.convictions or token.pos_ not in ("ADJ", "VERB"):
-                continue
-            at = token.idx + offset
-            if _within(at, inside_quotes) or _within(at, turn_regions):
-                continue
-            clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
-            verb = token.head if token.dep_ == "acomp" else token
-            # (the small parser sometimes hangs the subject on the auxiliary: "The adviser | is | convinced")
-            holder = next((c for v in (verb, *(a for a in verb.children if a.dep_ in ("aux", "auxpass")))
-                           for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if clause is None or holder is None or holder.lower_ in cues.not_speakers:
-                continue
-            if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
-                    c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c is verb or c.dep_ in ("aux", "auxpass")):
-                continue  # "I am convinced that …" in a speech: the author's own voice
-            first_char, last_char = _char_span(doc, clause.left_edge.i, _next_attribution(token, clause.right_edge.i, cues))
-            start, end = _trim_clause(text, first_char + offset, last_char + offset)
-            end = _balance(text, start, end)
-            if len(_WORD.findall(text[start:end])) < cues.min_reported_words:
-                continue  # (counted with its "that": "stated that fighting continued" is a statement)
-            start = _drop_complementizer(doc, offset, start, end, cues)
-            if _overlap(start, end, direct_spans) > 0.5 * (end - start):
-                continue
-            mention, context, persons = _mention(holder, offset, text)
-            out.append(Found("reported", start, end, f"is {token.text}" if verb is not token else token.text,
-                             mention, context, persons, anchor=holder.idx + offset, cue_at=at))
+        if voiced and holder.lower_ in cues.pronouns.get("first_person", ()) and any(
+                c.tag_ in ("VBP", "VBZ") for c in (verb, *verb.children) if c is verb or c.dep_ in ("aux", "auxpass")):
+            continue  # "I am convinced that …" in a speech: the author's own voice
+        cue = f"is {token.text}" if verb is not token else token.text
+        found = _clause_found(doc, offset, text, token, clause, holder, cue, at, direct_spans, cues)
+        if found is not None:
+            out.append(found)
     return out
 
 
