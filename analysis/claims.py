@@ -24,10 +24,10 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis import parties, places
+from analysis.parties import UNKNOWN
 from analysis.claim_rules import Meaning, rules
 from analysis.tables import conform, empty
 
-UNKNOWN = "Unknown"
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})

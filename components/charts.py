@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.parties import UNKNOWN
 from analysis.tables import article_field
 from components import style
 from components.style import (
@@ -73,7 +74,6 @@ def stance_table(stances: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
 # The row the rare parties fold into. Not "Other parties": the party "Other" (states, outlets and bodies
 # not listed in config/parties.yaml) has a row of its own, and a reader would take one for the other.
 OTHERS = "less quoted parties"
-UNKNOWN = "Unknown"
 
 
 def party_order(statements: pd.DataFrame) -> list[str]:

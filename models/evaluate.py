@@ -107,44 +107,43 @@ def _stance_predictions(model: OnnxModel, frame: pd.DataFrame) -> list[str]:
     return model.predict(frame["text"].tolist(), descriptions)[0]
 
 
-def _stance_rows(name: str, frame: pd.DataFrame, predicted: list[str]) -> dict[str, float]:
-    gold = frame["label"].tolist()
+def _stance_rows(frame: pd.DataFrame) -> dict[str, float]:
+    gold, predicted = frame["label"].tolist(), frame["predicted"].tolist()
     return {"favor_against_f1": stance_f1(gold, predicted),
             "macro_f1": macro_f1(gold, predicted, recipes.STANCE_LABELS),
             "accuracy": accuracy(gold, predicted), "n": len(gold)}
 
 
+def _by_target(model: OnnxModel, frame: pd.DataFrame, whole: str, each: str,
+               targets: list[str]) -> dict[str, dict[str, float]]:
+    """The set's figures over all its rows (named `whole`) and for each of `targets` it has (`each → target`);
+    the rows with targets outside the list under `each → other targets`."""
+    frame = frame.assign(predicted=_stance_predictions(model, frame))
+    results = {whole: _stance_rows(frame)}
+    for target in targets:
+        part = frame[frame["target"] == target]
+        if len(part):
+            results[f"{each} → {target}"] = _stance_rows(part)
+    others = frame[~frame["target"].isin(targets)]
+    if len(others):
+        results[f"{each} → other targets"] = _stance_rows(others)
+    return results
+
+
 def evaluate_stance(model: OnnxModel) -> dict[str, dict[str, float]]:
-    results = {}
-    val = recipes.ruw("val")
-    val = val.assign(predicted=_stance_predictions(model, val))
-    for target in ("Russia", "Ukraine"):
-        part = val[val["target"] == target]
-        results[f"RUW val → {target}"] = _stance_rows(target, part, part["predicted"].tolist())
+    ruw = recipes.ruw("val")
+    results = _by_target(model, ruw, "RUW val (both targets)", "RUW val", ["Russia", "Ukraine"])
     results["RUW val (mean of both targets)"] = {
         "favor_against_f1": (results["RUW val → Russia"]["favor_against_f1"]
                              + results["RUW val → Ukraine"]["favor_against_f1"]) / 2,
-        "n": len(val),
+        "n": len(ruw),
     }
     defaults = [t.name for t in targets_config.load()]
-    real = recipes.real_stance("dev")
-    real = real.assign(predicted=_stance_predictions(model, real))
-    results["real statements dev (all targets)"] = _stance_rows("all", real, real["predicted"].tolist())
-    for target in defaults:
-        part = real[real["target"] == target]
-        if len(part):
-            results[f"real dev → {target}"] = _stance_rows(target, part, part["predicted"].tolist())
+    results.update(_by_target(model, recipes.real_stance("dev"), "real statements dev (all targets)", "real dev",
+                              defaults))
     dev = recipes.stance_hand_written("dev")
     if len(dev):
-        dev = dev.assign(predicted=_stance_predictions(model, dev))
-        results["hand-written dev (all targets)"] = _stance_rows("all", dev, dev["predicted"].tolist())
-        for target in defaults:
-            part = dev[dev["target"] == target]
-            if len(part):
-                results[f"hand-written dev → {target}"] = _stance_rows(target, part, part["predicted"].tolist())
-        others = dev[~dev["target"].isin(defaults)]
-        if len(others):
-            results["hand-written dev → other targets"] = _stance_rows("other", others, others["predicted"].tolist())
+        results.update(_by_target(model, dev, "hand-written dev (all targets)", "hand-written dev", defaults))
     return results
 
 

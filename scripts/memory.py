@@ -1,4 +1,4 @@
-"""Peak memory of the dashboard as a hosted instance sees it: `streamlit run dashboard.py` with a fresh store,
+"""Peak memory of the dashboard as a hosted instance sees it: `streamlit run app.py` with a fresh store,
 one browser session that waits for the seed to be analysed (both models loaded), opens Positions, and
 (unless --no-export) builds the Export page's ZIP, which starts kaleido's Chromium under the server.
 
@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 from analysis.benchmark import process_tree  # noqa: E402  (the project root is on the path only now)
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync"]
+from screenshots import BROWSER_ARGS, CHROMIUM, Server  # noqa: E402
 WAIT_MS = 600_000
 UPLOAD_WAIT_MS = 3_600_000  # analysing hundreds of long official texts on two cores takes a while
 PAGES = [("statements", "Statements"), ("positions", "Positions"), ("territory", "Territory"),
@@ -81,33 +76,6 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
-def chromium() -> str:
-    """The system Chromium (Debian's `chromium` package), never a browser downloaded by Playwright."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        sys.exit("No chromium on PATH: install it (apt-get install chromium) to open a browser session.")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if server.poll() is not None:
-            sys.exit("streamlit exited:\n" + log.read_text()[-3000:])
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit("streamlit did not answer within 120 s:\n" + log.read_text()[-3000:])
-
-
 def sample_corpus(files: list[str], rows: int, folder: Path) -> Path:
     """`rows` texts drawn from the corpora (the same ones on every run), as one CSV to upload."""
     import pandas as pd
@@ -136,7 +104,7 @@ def session(url: str, sampler: Sampler, export: bool, upload: Path | None = None
         settle(page)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=BROWSER_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         sampler.phase = "seed analysed, models loaded"
         started = time.time()
@@ -196,37 +164,25 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="parley-memory-") as scratch:
-        port = free_port()
-        log = Path(scratch) / "streamlit.log"
-        env = {**os.environ, "PARLEY_DB": str(Path(scratch) / "parley.duckdb")}
+        db = Path(scratch) / "parley.duckdb"
+        env = {}
         if args.hide:
             (Path(scratch) / "sitecustomize.py").write_text(HIDER)
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [scratch, env.get("PYTHONPATH", "")]))
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [scratch, os.environ.get("PYTHONPATH", "")]))
             env["PARLEY_HIDE"] = ",".join(args.hide)
             print(f"hidden from the server: {', '.join(args.hide)}", flush=True)
-        with open(log, "w") as out:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                 "--server.fileWatcherType", "none"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )
-            sampler = Sampler(server.pid)
-            sampler.start()
-            try:
-                url = f"http://127.0.0.1:{port}"
-                wait_healthy(url, server, log)
-                upload = sample_corpus(args.corpus, args.rows, Path(scratch)) if args.corpus else None
-                session(url, sampler, export=not args.no_export, upload=upload, idle=args.idle)
-            finally:
-                sampler.stop.set()
-                sampler.join()
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-        scored = model_rows(Path(env["PARLEY_DB"]))
+        server = Server(db, None, env=env)
+        sampler = Sampler(server.process.pid)
+        sampler.start()
+        try:
+            server.wait()
+            upload = sample_corpus(args.corpus, args.rows, Path(scratch)) if args.corpus else None
+            session(server.url, sampler, export=not args.no_export, upload=upload, idle=args.idle)
+        finally:
+            sampler.stop.set()
+            sampler.join()
+            server.stop()
+        scored = model_rows(db)
 
     print("rows in the store: " + ", ".join(f"{n} {table}" for table, n in scored.items()))
     if not scored.get("sentiments") or not scored.get("stances"):

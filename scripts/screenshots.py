@@ -7,8 +7,7 @@ size). The images are for looking at, page by page, before a release.
 
 `--sample N` takes N texts spread evenly over the corpus files' rows (dated on or after `--since`), so a large
 corpus gives a realistic but quick load. `--no-models` skips the sentiment and stance models (no Positions
-figures then). `--first-visit` also times a fresh store: seconds from the server answering to the first
-page showing its figures.
+figures then). `scripts/first_visit.py` times a first visit.
 """
 from __future__ import annotations
 
@@ -65,9 +64,10 @@ def _free_port() -> int:
 
 
 class Server:
-    """`streamlit run dashboard.py` (or `script`) on the given store; the URL once it answers."""
+    """`streamlit run app.py` (or `script`) on the given store, with `env` added to the environment; the URL
+    once it answers."""
 
-    def __init__(self, db: Path, port: int | None, script: str = "dashboard.py"):
+    def __init__(self, db: Path, port: int | None, script: str = "app.py", env: dict[str, str] | None = None):
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(tempfile.mkdtemp(prefix="parley-shots-")) / "streamlit.log", "w")
@@ -75,7 +75,8 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(self.port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, **(env or {}), "PARLEY_DB": str(db)}, stdout=self.log,
+            stderr=subprocess.STDOUT)
 
     def wait(self) -> float:
         deadline = time.time() + 120
@@ -87,7 +88,8 @@ class Server:
                 if self.process.poll() is not None:
                     break
                 time.sleep(0.2)
-        raise SystemExit(f"streamlit did not start; see {self.log.name}")
+        self.log.flush()
+        raise SystemExit(f"streamlit did not start:\n{Path(self.log.name).read_text()[-3000:]}")
 
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far (user + system): what the first visit costs on an idle machine,
@@ -113,24 +115,18 @@ def settle(page) -> None:
     page.wait_for_timeout(1500)  # plotly and the data grids finish drawing after the run
 
 
-def shoot_pages(server: Server, out: Path, width: int, first_visit: bool) -> tuple[float, float] | None:
-    """Screenshots of every page; on a first visit, the wall-clock and server CPU seconds until the Overview
-    shows its figures."""
+def shoot_pages(server: Server, out: Path, width: int) -> None:
+    """Screenshots of every page."""
     from playwright.sync_api import sync_playwright
 
-    url, seconds = server.url, None
+    url = server.url
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900})
         for name in PAGES:
-            start, cpu = time.time(), server.cpu_seconds()
+            start = time.time()
             page.goto(f"{url}/" if name == "overview" else f"{url}/{name}")  # the default page lives at /
             page.get_by_role("heading").first.wait_for(timeout=WAIT_MS)
-            if name == "overview" and first_visit:
-                page.wait_for_selector("[data-testid='stMetric']", timeout=WAIT_MS)
-                page.wait_for_function("() => document.querySelector('.js-plotly-plot')?._fullLayout",
-                                       timeout=WAIT_MS)
-                seconds = (time.time() - start, server.cpu_seconds() - cpu)
             settle(page)
             # Streamlit scrolls inside its main block, not the page: grow the window to the block's height.
             height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
@@ -140,7 +136,6 @@ def shoot_pages(server: Server, out: Path, width: int, first_visit: bool) -> tup
             page.set_viewport_size({"width": width, "height": 900})
             print(f"page {name}: {time.time() - start:.1f} s", flush=True)
         browser.close()
-    return seconds
 
 
 def export_images(db: Path, out: Path) -> None:
@@ -196,7 +191,6 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1280, help="browser window width in pixels")
     parser.add_argument("--no-models", action="store_true", help="analyse without the sentiment and stance models")
     parser.add_argument("--no-export", action="store_true", help="skip the exported PNGs")
-    parser.add_argument("--first-visit", action="store_true", help="time the first page on a fresh store")
     parser.add_argument("--shrink", type=int, metavar="WIDTH",
                         help="afterwards, scale every image to at most WIDTH pixels wide")
     parser.add_argument("--crop", type=int, metavar="HEIGHT", help="with --shrink: cut pages at HEIGHT pixels")
@@ -211,12 +205,7 @@ def main() -> None:
     server = Server(db, args.port)
     try:
         server.wait()
-        idle = server.cpu_seconds()
-        seconds = shoot_pages(server, args.out, args.width, args.first_visit)
-        if seconds is not None:
-            print(f"first visit: Overview with figures {seconds[0]:.1f} s after the page was opened, "
-                  f"{seconds[1]:.1f} s of server CPU (server start before it: {idle:.1f} s CPU; "
-                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        shoot_pages(server, args.out, args.width)
     finally:
         server.stop()
     if not args.no_export:

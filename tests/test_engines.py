@@ -91,29 +91,6 @@ def test_worker_processes_give_the_same_tables_as_one_process(corpus, store, tmp
     other.close()
 
 
-def test_a_failing_article_is_skipped_by_name_and_the_rest_of_its_batch_stored(corpus, store, monkeypatch):
-    articles = load_paths([corpus]).articles
-    real = pipeline.statements.extract
-
-    def flaky(article, doc=None):
-        if "Soledar" in article["text"]:
-            raise ValueError("the parser gave up")
-        return real(article, doc=doc)
-
-    monkeypatch.setattr(pipeline.statements, "extract", flaky)
-    summary = pipeline.analyse(articles, store, use_models=False, batch_size=3)
-    assert summary.analysed == len(ARTICLES) - 1
-    [failure] = summary.failed
-    assert "Fighting near Bakhmut" in failure and "the parser gave up" in failure
-    assert any("Fighting near Bakhmut" in notice for notice in summary.notices)
-    stored = store.read("articles")
-    assert len(stored) == len(ARTICLES) - 1 and "Fighting near Bakhmut" not in set(stored["title"])
-    # Not marked as analysed: the next run tries it again, and with a working extractor stores it.
-    monkeypatch.setattr(pipeline.statements, "extract", real)
-    again = pipeline.analyse(articles, store, use_models=False, batch_size=3)
-    assert (again.analysed, again.skipped, again.failed) == (1, len(ARTICLES) - 1, [])
-
-
 def test_a_batch_of_one_failing_article_is_skipped(corpus, store, monkeypatch):
     articles = load_paths([corpus / "front.txt"]).articles
     monkeypatch.setattr(pipeline.statements, "extract", lambda article, doc=None: 1 / 0)

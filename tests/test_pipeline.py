@@ -43,8 +43,13 @@ def test_a_failing_article_is_named_and_the_rest_of_its_batch_written(store, mon
     assert summary.analysed == 1 and len(summary.failed) == 2
     assert "'Broken article'" in summary.failed[0] and "ValueError: boom" in summary.failed[0]
     assert "'Another broken one'" in summary.failed[1]
+    assert any("Broken article" in notice for notice in summary.notices)  # said wherever notices are shown
     assert set(store.read("articles")["title"]) == {seed()["title"].iloc[0], "Good one"}
     assert len(store.read("statements")) > len(before)
+    # Not marked as analysed: the next run tries them again, and with a working extractor stores them.
+    monkeypatch.setattr(pipeline.statements, "extract", real)
+    again = pipeline.analyse(pd.concat([bad, good, worse]), store, use_models=False)
+    assert (again.analysed, again.skipped, again.failed) == (2, 1, [])
 
 
 def test_editing_config_changes_the_pipeline_version(tmp_path, monkeypatch):
