@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     predict.add_argument("--input", required=True, type=Path, help="CSV with a text column (and target for stance)")
     predict.add_argument("--out", required=True, type=Path, help="CSV to write: the input plus label and score")
 
-    train = commands.add_parser("train", help="rebuild a bundled model from its data recipe")
+    train = commands.add_parser("train", help="rebuild a bundled model from its data recipe (stance: both models, "
+                                              "which share one fine-tuned encoder)")
     train.add_argument("task", choices=["sentiment", "stance"])
     train.add_argument("--limit", type=int, help="train on the first N rows only (a quick check of the code path)")
     train.add_argument("--epochs", type=int)

@@ -1,7 +1,8 @@
 """Trains the bundled models on the MiniLM encoder and exports them to ONNX.
 
-Sentiment fine-tunes all layers with a classification head; stance trains a head over the encoder's
-sentence embeddings of statement and target.
+Both models are heads over one encoder's sentence embeddings: stance reads statement and target, sentiment
+the statement. The shipped build (`python -m models train stance`) trains both heads on the pre-trained
+encoder, then fine-tunes encoder and heads together on both tasks, and writes both models.
 
 Needs torch (training only). The result is an ONNX graph (weights in half precision) plus tokenizer files under
 models/weights/<name>/; scratch checkpoints live in a temporary directory that is removed afterwards.
@@ -47,23 +48,23 @@ class Recipe:
     tune_learning_rate: float = 2e-5
 
 
+# Stance candidates compared in the model card (`python -m models train stance --shape …`).
+STANCE_SHAPES = {
+    "frozen": Recipe(epochs=10, learning_rate=1e-3, batch_size=64),
+    "tuned": Recipe(epochs=10, learning_rate=1e-3, batch_size=64, shape="tuned", tune_epochs=2),
+    "cross": Recipe(epochs=1, learning_rate=3e-5, shape="cross"),
+}
 RECIPES = {
-    # Sentiment trains a head on the same pre-trained encoder as stance, so both models share one graph
-    # (one session in memory); the fine-tuned classifier of earlier builds is the "classifier" shape.
-    # Ten epochs: the real statements (weighted to dominate) are fitted by then (training loss 0.3); the 32 of
-    # the hand-written-only build took a shared 2-core machine over an hour.
+    # The shipped build is stance's "tuned" shape, which also writes the sentiment model: the two share one
+    # encoder graph (one session in memory), fine-tuned on both tasks at once. Training sentiment alone makes
+    # a head on the pre-trained encoder (the "frozen" candidate), whose graph the stance model does not share;
+    # the fine-tuned classifier of earlier builds is the "classifier" shape.
     "sentiment": Recipe(epochs=8, learning_rate=1e-3, batch_size=64),
-    "stance": Recipe(epochs=10, learning_rate=1e-3, batch_size=64),
+    "stance": STANCE_SHAPES["tuned"],
 }
 SENTIMENT_SHAPES = {
     "frozen": RECIPES["sentiment"],
     "classifier": Recipe(epochs=2, learning_rate=5e-5, shape="classifier"),
-}
-# Stance candidates compared in the model card (`python -m models train stance --shape …`).
-STANCE_SHAPES = {
-    "frozen": RECIPES["stance"],
-    "tuned": Recipe(epochs=10, learning_rate=1e-3, batch_size=64, shape="tuned"),
-    "cross": Recipe(epochs=1, learning_rate=3e-5, shape="cross"),
 }
 
 
@@ -160,7 +161,8 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
             calibrated = calibration.fit(out_dir, exclude=exclude, log=log)
         (out_dir / "training.json").write_text(json.dumps({
             "task": task, "shape": recipe.shape, "rows": len(data),
-            "weights": recipes.WEIGHTS, "epochs": epochs, "learning_rate": recipe.learning_rate,
+            "weights": recipes.WEIGHTS, "position_balance_cap": recipes.POSITION_BALANCE_CAP,
+            "epochs": epochs, "learning_rate": recipe.learning_rate,
             "batch_size": recipe.batch_size,
             "encoder": "pre-trained" if recipe.shape == "frozen" else "fine-tuned",
             **({"tune_epochs": recipe.tune_epochs, "tune_learning_rate": recipe.tune_learning_rate}
@@ -172,11 +174,39 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
         }, indent=2) + "\n")
         if not owns_scratch:
             write_beside_graph(scratch)
+        if hasattr(model, "text_head"):
+            _write_sentiment_beside(model, tokenizer, out_dir, log)
     finally:
         if owns_scratch:
             shutil.rmtree(scratch, ignore_errors=True)
     log(f"{task}: wrote {out_dir} in {time.time() - started:.0f}s")
     return out_dir
+
+
+def _write_sentiment_beside(model, tokenizer, stance_dir: Path, log) -> None:
+    """The sentiment model on the encoder tuned with it: the same graph, its own head, in the sentiment
+    model's folder beside the stance model's, so that the two still share one session."""
+    import copy
+
+    spec = SPECS["sentiment"]
+    out_dir = stance_dir.parent / spec.bundled.name
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    shutil.copyfile(stance_dir / "model.onnx", out_dir / "model.onnx")
+    _save_head(model.text_head, out_dir / TEXT_HEAD_FILE)
+    tokenizer.save_pretrained(str(out_dir))
+    config = copy.deepcopy(model.encoder.config)
+    config.id2label = dict(enumerate(spec.labels))
+    config.label2id = {label: i for i, label in enumerate(spec.labels)}
+    config.save_pretrained(str(out_dir))
+    stance = json.loads((stance_dir / "training.json").read_text())
+    (out_dir / "training.json").write_text(json.dumps({
+        **{k: v for k, v in stance.items() if k not in ("none_bias", "excluded_targets")},
+        "task": "sentiment", "rows": len(recipes.sentiment_training()), "tuned_with": "stance",
+        "epochs": RECIPES["sentiment"].epochs, "learning_rate": RECIPES["sentiment"].learning_rate,
+    }, indent=2) + "\n")
+    log(f"sentiment: wrote {out_dir} (the encoder tuned with stance)")
 
 
 def _windowed_units(tokenizer, texts, firsts, labels, weights, label_ids) -> list[dict]:
@@ -225,18 +255,20 @@ def _fit_classifier(data, label_ids, tokenizer, base, recipe, epochs, log):
     def loss(batch):
         feed, owners, weights = _window_batch(batch, torch)
         logits = _pool_torch(model(**feed).logits, owners, weights, len(batch))
-        return _weighted_loss(logits, batch, torch)
+        return _weighted_mean_loss(logits, [u["label"] for u in batch], [u["weight"] for u in batch])
 
     _fit(model, [{"params": model.parameters(), "lr": recipe.learning_rate}], units,
          lambda unit: sum(len(w.input_ids) for w in unit["windows"]), loss, epochs, recipe.batch_size, log)
     return model, lambda path: export_classifier(model, tokenizer, path)
 
 
-def _weighted_loss(logits, batch, torch):
-    labels = torch.tensor([u["label"] for u in batch])
-    weights = torch.tensor([u["weight"] for u in batch], dtype=logits.dtype)
-    losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none")
-    return (losses * weights).sum() / weights.sum()
+def _weighted_mean_loss(logits, labels: list[int], weights: list[float]):
+    """Cross-entropy of each row, averaged with the rows' weights."""
+    import torch
+
+    losses = torch.nn.functional.cross_entropy(logits, torch.tensor(labels), reduction="none")
+    w = torch.tensor(weights, dtype=logits.dtype)
+    return (losses * w).sum() / w.sum()
 
 
 def _embed_all(model, tokenizer, texts: list[str], log):
@@ -328,44 +360,64 @@ def _fit_text_head(data, label_ids, tokenizer, base, recipe, epochs, log):
 
 
 def _fit_stance_tuned(data, label_ids, tokenizer, base, recipe, epochs, log):
-    """The frozen recipe's head, then encoder and head fine-tuned together on the same pairs.
+    """The frozen recipe's stance and sentiment heads, then the encoder fine-tuned with both together.
 
-    A unit is one statement with all its (target, label, weight) pairs, so each statement is encoded once
-    per step however many targets it is labelled for; the batch's targets are encoded alongside, with
-    gradients, so the encoder learns to place targets too.
+    Both models share the encoder graph, so it is tuned on both tasks at once: a unit is one text with its
+    (target, label, weight) stance pairs and its sentiment label, if it has them, and is encoded once per step
+    however many targets it is labelled for. The batch's targets are encoded alongside, with gradients, so the
+    encoder learns to place targets too. The loss is the stance loss plus the sentiment loss, each the
+    weighted mean over the batch's rows of that task.
     """
     import torch
 
     model, export = _fit_stance(data, label_ids, tokenizer, base, recipe, epochs, log)
+    sentiment = recipes.sentiment_training()
+    sentiment_ids = {label: i for i, label in enumerate(SPECS["sentiment"].labels)}
+    text_model, _ = _fit_text_head(sentiment, sentiment_ids, tokenizer, base, RECIPES["sentiment"],
+                                   RECIPES["sentiment"].epochs, log)
+    model.text_head = text_model.head
     descriptions = list(dict.fromkeys(data["description"]))
     target_units = {d: w for d, w in zip(descriptions, _target_windows(tokenizer, descriptions))}
-    grouped: dict[str, list] = {}
+    grouped: dict[str, dict] = {}
     for text, description, label, weight in zip(data["text"], data["description"], data["label"], data["weight"]):
-        grouped.setdefault(text, []).append((description, label_ids[label], float(weight)))
+        grouped.setdefault(text, {"pairs": [], "sentiment": None})["pairs"].append(
+            (description, label_ids[label], float(weight)))
+    for text, label, weight in zip(sentiment["text"], sentiment["label"], sentiment["weight"]):
+        grouped.setdefault(text, {"pairs": [], "sentiment": None})["sentiment"] = (sentiment_ids[label], float(weight))
     texts = list(grouped)
-    units = [{"windows": [], "pairs": grouped[t]} for t in texts]
+    units = [{"windows": [], **grouped[t]} for t in texts]
     for window in windowing.windows(tokenizer, texts):
         units[window.owner]["windows"].append(window)
+    log(f"tuning: {len(units)} texts, {sum(len(u['pairs']) for u in units)} stance pairs, "
+        f"{sum(u['sentiment'] is not None for u in units)} sentiment labels")
 
     def loss(batch):
         feed, owners, weights = _window_batch(batch, torch)
         u = _pool_torch(model.embed(feed["input_ids"], feed["attention_mask"], feed["token_type_ids"]),
                         owners, weights, len(batch), LAYERS)
+        total = u.new_zeros(())
         wanted = list(dict.fromkeys(d for unit in batch for d, _, _ in unit["pairs"]))
-        t_feed, t_owners, t_weights = _window_batch([{"windows": target_units[d]} for d in wanted], torch)
-        v = _pool_torch(model.embed(t_feed["input_ids"], t_feed["attention_mask"], t_feed["token_type_ids"]),
-                        t_owners, t_weights, len(wanted), LAYERS)
-        at = {d: i for i, d in enumerate(wanted)}
-        s_index = torch.tensor([i for i, unit in enumerate(batch) for _ in unit["pairs"]])
-        t_index = torch.tensor([at[d] for unit in batch for d, _, _ in unit["pairs"]])
-        labels = torch.tensor([label for unit in batch for _, label, _ in unit["pairs"]])
-        w = torch.tensor([weight for unit in batch for _, _, weight in unit["pairs"]])
-        losses = torch.nn.functional.cross_entropy(model.classify(u[s_index], v[t_index]), labels, reduction="none")
-        return (losses * w).sum() / w.sum()
+        if wanted:
+            t_feed, t_owners, t_weights = _window_batch([{"windows": target_units[d]} for d in wanted], torch)
+            v = _pool_torch(model.embed(t_feed["input_ids"], t_feed["attention_mask"], t_feed["token_type_ids"]),
+                            t_owners, t_weights, len(wanted), LAYERS)
+            at = {d: i for i, d in enumerate(wanted)}
+            s_index = torch.tensor([i for i, unit in enumerate(batch) for _ in unit["pairs"]])
+            t_index = torch.tensor([at[d] for unit in batch for d, _, _ in unit["pairs"]])
+            total = total + _weighted_mean_loss(model.classify(u[s_index], v[t_index]),
+                                                [label for unit in batch for _, label, _ in unit["pairs"]],
+                                                [weight for unit in batch for _, _, weight in unit["pairs"]])
+        rated = [i for i, unit in enumerate(batch) if unit["sentiment"]]
+        if rated:
+            total = total + _weighted_mean_loss(model.text_head(u[torch.tensor(rated)]),
+                                                [batch[i]["sentiment"][0] for i in rated],
+                                                [batch[i]["sentiment"][1] for i in rated])
+        return total
 
     model.train()
     groups = [{"params": model.encoder.parameters(), "lr": recipe.tune_learning_rate},
-              {"params": model.head.parameters(), "lr": recipe.tune_learning_rate * 5}]
+              {"params": [*model.head.parameters(), *model.text_head.parameters()],
+               "lr": recipe.tune_learning_rate * 5}]
     _fit(model, groups, units, lambda unit: sum(len(w.input_ids) for w in unit["windows"]), loss,
          recipe.tune_epochs, 16, log)
     return model, export

@@ -99,17 +99,17 @@ def test_stance_reads_the_target(scorer):
     assert label["s2", "military aid to Ukraine"] == "none"
 
 
-@pytest.mark.xfail(strict=True, reason="known weaknesses of this build, listed in the model cards: a stance "
-                                       "turned around by 'lifted', optimism about talks read as neutral, resolve read as negative")
-def test_known_misreadings(scorer):
+def test_reads_a_stance_turned_around_and_official_optimism(scorer):
+    # Misread by the last release (the stance followed the statement's slant; optimism and resolve in official
+    # register came out neutral and negative).
     texts = ["Every new sanction on Moscow hurts our own farmers more than the Kremlin; they must be lifted.",
              "Talks were constructive, and both delegations agreed to meet again next week.",
              "Ukraine will never give up its land."]
     sentiments, stances = scorer.score(statements(texts))
     label = stances.set_index(["statement_id", "target"])["label"]
     moods = sentiments["label"].tolist()
-    # Fails (as expected) while any of the three is misread; passes, and so breaks, once all are read right.
-    assert label["s0", "sanctions on Russia"] == "against" and moods[1] == "positive" and moods[2] != "negative"
+    assert label["s0", "sanctions on Russia"] == "against"
+    assert moods[1] == "positive" and moods[2] != "negative"
 
 
 def test_scores_do_not_depend_on_what_else_is_scored(scorer):
@@ -350,3 +350,17 @@ def test_real_statements_become_one_stance_row_per_target(tmp_path, monkeypatch)
     frame.drop(columns=["sentiment"]).to_csv(tmp_path / recipes.REAL_FILE, index=False)
     with pytest.raises(ValueError, match="sentiment"):
         recipes.real_statements()
+
+
+def test_rare_positions_weigh_more_in_training():
+    from models import recipes
+
+    rows = pd.DataFrame({
+        "target": ["talks"] * 104 + ["aid"] * 3,
+        "label": ["none"] * 100 + ["favor"] * 4 + ["none", "favor", "against"],
+        "weight": 1.0,
+    })
+    weighed = recipes.balance_positions(rows).groupby(["target", "label"])["weight"].first()
+    assert weighed["talks", "none"] == weighed["aid", "none"] == 1.0
+    assert weighed["talks", "favor"] == recipes.POSITION_BALANCE_CAP  # 25 times rarer than none: capped
+    assert weighed["aid", "favor"] == weighed["aid", "against"] == 1.0  # as common as none: unchanged
