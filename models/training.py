@@ -145,13 +145,10 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
         out_dir.mkdir(parents=True)
         half_precision(fp32, out_dir / "model.onnx")
         config = model.encoder.config if over_embeddings else model.config
-        config.id2label, config.label2id = dict(enumerate(spec.labels)), label_ids
+        head = (model.head, HEAD_FILE if task == "stance" else TEXT_HEAD_FILE) if over_embeddings else None
 
         def write_beside_graph(directory: Path) -> None:
-            if over_embeddings:
-                _save_head(model.head, directory / (HEAD_FILE if task == "stance" else TEXT_HEAD_FILE))
-            tokenizer.save_pretrained(str(directory))
-            config.save_pretrained(str(directory))
+            _write_beside_graph(directory, tokenizer, config, spec.labels, head)
 
         write_beside_graph(out_dir)
         calibrated = {}
@@ -186,27 +183,33 @@ def train(task: str, out_dir: Path | None = None, limit: int | None = None, epoc
 def _write_sentiment_beside(model, tokenizer, stance_dir: Path, log) -> None:
     """The sentiment model on the encoder tuned with it: the same graph, its own head, in the sentiment
     model's folder beside the stance model's, so that the two still share one session."""
-    import copy
-
     spec = SPECS["sentiment"]
     out_dir = stance_dir.parent / spec.bundled.name
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     shutil.copyfile(stance_dir / "model.onnx", out_dir / "model.onnx")
-    _save_head(model.text_head, out_dir / TEXT_HEAD_FILE)
-    tokenizer.save_pretrained(str(out_dir))
-    config = copy.deepcopy(model.encoder.config)
-    config.id2label = dict(enumerate(spec.labels))
-    config.label2id = {label: i for i, label in enumerate(spec.labels)}
-    config.save_pretrained(str(out_dir))
+    _write_beside_graph(out_dir, tokenizer, model.encoder.config, spec.labels, (model.text_head, TEXT_HEAD_FILE))
     stance = json.loads((stance_dir / "training.json").read_text())
     (out_dir / "training.json").write_text(json.dumps({
         **{k: v for k, v in stance.items() if k not in ("none_bias", "excluded_targets")},
-        "task": "sentiment", "rows": len(recipes.sentiment_training()), "tuned_with": "stance",
+        "task": "sentiment", "rows": model.text_rows, "tuned_with": "stance",
         "epochs": RECIPES["sentiment"].epochs, "learning_rate": RECIPES["sentiment"].learning_rate,
     }, indent=2) + "\n")
     log(f"sentiment: wrote {out_dir} (the encoder tuned with stance)")
+
+
+def _write_beside_graph(directory: Path, tokenizer, config, labels, head=None) -> None:
+    """Tokenizer, config (naming `labels`) and, for a shape over embeddings, its (head, file name) beside a graph."""
+    import copy
+
+    config = copy.deepcopy(config)
+    config.id2label = dict(enumerate(labels))
+    config.label2id = {label: i for i, label in enumerate(labels)}
+    if head:
+        _save_head(head[0], directory / head[1])
+    tokenizer.save_pretrained(str(directory))
+    config.save_pretrained(str(directory))
 
 
 def _windowed_units(tokenizer, texts, firsts, labels, weights, label_ids) -> list[dict]:
@@ -375,7 +378,7 @@ def _fit_stance_tuned(data, label_ids, tokenizer, base, recipe, epochs, log):
     sentiment_ids = {label: i for i, label in enumerate(SPECS["sentiment"].labels)}
     text_model, _ = _fit_text_head(sentiment, sentiment_ids, tokenizer, base, RECIPES["sentiment"],
                                    RECIPES["sentiment"].epochs, log)
-    model.text_head = text_model.head
+    model.text_head, model.text_rows = text_model.head, len(sentiment)
     descriptions = list(dict.fromkeys(data["description"]))
     target_units = {d: w for d, w in zip(descriptions, _target_windows(tokenizer, descriptions))}
     grouped: dict[str, dict] = {}
