@@ -52,6 +52,8 @@ class Cues:
     intentions: frozenset[str] = frozenset()  # "wants to capture …": an intention, not speech
     not_sources: frozenset[str] = frozenset()  # "according to the plan": nobody speaks
     opinion_preps: frozenset[str] = frozenset()
+    complement_nouns: frozenset[str] = frozenset()  # "its support to …": the phrase after belongs to the noun
+    complement_preps: frozenset[str] = frozenset()
 
 
 def load(path: Path = CONFIG) -> Cues:
@@ -86,6 +88,8 @@ def _load_cues(path: str, mtime: float) -> Cues:
         scare_max_words=int(raw.get("scare_quote_max_words", 3)),
         min_reported_words=int(raw.get("min_reported_words", 3)),
         argument_preps=frozenset(str(x).lower() for x in raw.get("argument_prepositions") or []),
+        complement_nouns=frozenset(str(x).lower() for x in raw.get("complement_nouns") or []),
+        complement_preps=frozenset(str(x).lower() for x in raw.get("complement_prepositions") or []),
         nouns=frozenset(nouns),
         adjunct_preps=frozenset(str(x).lower() for x in raw.get("adjunct_prepositions") or []),
         occasions=frozenset(str(x).lower() for x in raw.get("occasions") or []),

@@ -241,12 +241,14 @@ def _opens_with_complementizer(clause, cues: Cues) -> bool:
 def _convictions(text, units, docs, quotes, direct_spans, cues: Cues, turn_regions,
                  voiced: bool = False) -> list[Found]:
     """Held views said with a predicate word: "X is convinced that …", "the mayor is confident the city will
-    hold". The subject of the sentence holds the clause."""
+    hold", "The blockade must end, the President is convinced." The subject of the sentence holds the clause."""
     out: list[Found] = []
     wanted = lambda token: token.lower_ in cues.convictions and token.pos_ in ("ADJ", "VERB")
     for offset, doc, token, at in _tokens_outside(units, docs, quotes, turn_regions, wanted):
-        clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None)
         verb = token.head if token.dep_ == "acomp" else token
+        clause = next((c for c in token.children if c.dep_ == "ccomp" and c.i > token.i), None) or next(
+            (c for c in verb.children if c.dep_ == "ccomp" and c.right_edge.i + 1 < token.i
+             and doc[c.right_edge.i + 1].text == ","), None)  # the clause first, then ", X is convinced"
         # (the small parser sometimes hangs the subject on the auxiliary: "The adviser | is | convinced")
         holder = next((c for v in (verb, *(a for a in verb.children if a.dep_ in ("aux", "auxpass")))
                        for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -495,6 +497,13 @@ def _is_argument(token, cues: Cues) -> bool:
     return bool(inner) and not any(c.ent_type_ in ("DATE", "TIME") for c in inner)
 
 
+def _complement(prep, objects, cues: Cues) -> bool:
+    """"reaffirmed our support | to Ukraine's sovereignty": a phrase the parser hung on the verb that completes
+    its object's noun."""
+    return (prep.dep_ == "prep" and prep.lower_ in cues.complement_preps and any(True for _ in prep.children)
+            and any(o.lemma_.lower() in cues.complement_nouns for o in objects))
+
+
 def _to_audience(prep, cues: Cues) -> bool:
     """"told to reporters", "talked with journalists": whom it was said to, not what was said."""
     inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -526,7 +535,7 @@ def _object_end(cue, objects, cues: Cues) -> int:
     for child in cue.rights:
         if child.i <= last:
             continue
-        if child.i == last + 1 and _is_argument(child, cues):
+        if child.i == last + 1 and (_is_argument(child, cues) or _complement(child, objects, cues)):
             last = child.right_edge.i
         elif child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() in cues.lemmas:
             last = child.right_edge.i

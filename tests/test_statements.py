@@ -176,6 +176,13 @@ def test_prepositional_argument_belongs_to_the_statement():
     assert row["text"].startswith("Moscow of blackmailing") and row["party"] == "European Union"
 
 
+def test_what_a_noun_of_support_is_given_to_belongs_to_the_statement():
+    frame = run("Justin Trudeau reaffirmed Canada's full support to Ukraine's sovereignty and territorial integrity.\n\n"
+                "Olaf Scholz expressed his solidarity with the people of Kharkiv during a visit to Kyiv.")
+    assert one(frame, "full support")["text"] == "Canada's full support to Ukraine's sovereignty and territorial integrity."
+    assert one(frame, "solidarity")["text"] == "his solidarity with the people of Kharkiv"
+
+
 def test_a_cue_with_only_time_place_or_audience_after_it_says_nothing():
     assert run("Dmitry Peskov spoke during a visit to Minsk.").empty
     assert run("Dmitry Peskov talked to journalists after the meeting.").empty
@@ -480,6 +487,10 @@ def test_a_held_view_with_a_predicate_word():
     # the parser may hang the subject on the auxiliary
     adviser = one(run("The adviser is convinced that this should be stopped immediately."), "stopped")
     assert adviser["text"] == "this should be stopped immediately" and adviser["speaker_mention"] == "The adviser"
+    # the view first, then who holds it
+    after = one(run("Grain ships keep sailing. The corridor must stay open, Olena Kovalenko is convinced."), "corridor")
+    assert after["text"] == "The corridor must stay open" and after["speaker"] == "Olena Kovalenko"
+    assert run("Although the talks failed, Olena Kovalenko is confident.").empty
 
 
 def test_the_authors_present_views_are_not_reports_but_past_speech_acts_are():
