@@ -15,6 +15,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -381,12 +382,11 @@ def _fit_stance_tuned(data, label_ids, tokenizer, base, recipe, epochs, log):
     model.text_head, model.text_rows = text_model.head, len(sentiment)
     descriptions = list(dict.fromkeys(data["description"]))
     target_units = {d: w for d, w in zip(descriptions, _target_windows(tokenizer, descriptions))}
-    grouped: dict[str, dict] = {}
+    grouped: dict[str, dict] = defaultdict(lambda: {"pairs": [], "sentiment": None})
     for text, description, label, weight in zip(data["text"], data["description"], data["label"], data["weight"]):
-        grouped.setdefault(text, {"pairs": [], "sentiment": None})["pairs"].append(
-            (description, label_ids[label], float(weight)))
+        grouped[text]["pairs"].append((description, label_ids[label], float(weight)))
     for text, label, weight in zip(sentiment["text"], sentiment["label"], sentiment["weight"]):
-        grouped.setdefault(text, {"pairs": [], "sentiment": None})["sentiment"] = (sentiment_ids[label], float(weight))
+        grouped[text]["sentiment"] = (sentiment_ids[label], float(weight))
     texts = list(grouped)
     units = [{"windows": [], **grouped[t]} for t in texts]
     for window in windowing.windows(tokenizer, texts):
