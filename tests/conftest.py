@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# Charts draw and reruns finish after the page's script run: on a loaded CI machine that takes longer than
+# Playwright's 5 s default, so every browser expectation may wait up to 30 s (explicit timeouts still win).
+expect.set_options(timeout=30_000)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

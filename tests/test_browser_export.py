@@ -89,7 +89,7 @@ def test_chart_downloads_as_png_named_after_chart_and_filters(page: Page, app_ur
     start(page, app_url)
     open_page(page, f"{app_url}/positions?party=Ukraine", "Positions")
     # At least the matrix and the two tone charts (over-time charts of undated articles are one line of text).
-    expect(page.locator(".js-plotly-plot").nth(2)).to_be_visible()
+    expect(page.locator(".js-plotly-plot").nth(2)).to_be_visible(timeout=WAIT)
     button = page.locator(".st-key-export-matrix-png").get_by_role("button", name="PNG")  # under the matrix
     with page.expect_download(timeout=120_000) as info:
         button.click()

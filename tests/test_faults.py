@@ -299,7 +299,9 @@ def test_dashboard_and_command_line_share_one_store_in_either_order(page, tmp_pa
         done = cli(str(article), "--no-models", "--db", str(db), "--out", str(tmp_path / "out"))
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
         open_page(page, url + "/sources", "Sources")
-        expect(page.get_by_test_id("stDataFrame").filter(has_text="Talks resume in Geneva").first).to_be_visible()
+        # The dashboard may re-analyse the command line's article (read without models) before it lists it.
+        expect(page.get_by_test_id("stDataFrame").filter(has_text="Talks resume in Geneva").first).to_be_visible(
+            timeout=180_000)
         no_error_on(page)
         # Another program holds the file while a page opens: the page waits, says so, then shows.
         other = hold_file(db, 300)
