@@ -33,6 +33,7 @@ class Cues:
     addressee_verbs: frozenset[str] = frozenset()  # "told reporters that …": the object is who was told
     relative_pronouns: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()  # lower-case words inside names and titles ("of", "von")
+    honorifics: frozenset[str] = frozenset()  # "Mr", "Dr": a form of address before a name, not part of it
     determiners: frozenset[str] = frozenset()
     definite: frozenset[str] = frozenset()  # "the President": someone named before
     title_prepositions: frozenset[str] = frozenset()  # "the Adviser to the Head of …": still the title
@@ -97,6 +98,7 @@ def _load_cues(path: str, mtime: float) -> Cues:
         addressee_verbs=frozenset(str(x).lower() for x in raw.get("addressee_verbs") or []),
         relative_pronouns=frozenset(str(x).lower() for x in words.get("relative_pronouns") or []),
         name_particles=frozenset(str(x).lower() for x in words.get("name_particles") or []),
+        honorifics=frozenset(str(x).lower().rstrip(".") for x in words.get("honorifics") or []),
         determiners=frozenset(str(x).lower() for x in words.get("determiners") or []),
         definite=frozenset(str(x).lower() for x in words.get("definite") or []),
         title_prepositions=frozenset(str(x).lower() for x in words.get("title_prepositions") or []),

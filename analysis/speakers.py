@@ -62,10 +62,12 @@ class SpeakerBook:
     things: list[Speaker] = field(default_factory=list)  # states and institutions named, speakers or not
     _thing_last: bool = False  # whether a state or institution was named after the last person
     full_names: dict[str, str] = field(default_factory=dict)  # surname → full name seen in the article
+    title: str = ""  # the article's title, which may name in full whom the text names by surname alone
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
     def saw_person(self, name: str) -> None:
         words = clean(name).split()
+        words = words[_title_length(words, self.reg):]  # "President Rahmat Suryadi" is Rahmat Suryadi
         if len(words) >= 2 and all(w[:1].isupper() for w in words):
             full = " ".join(words)
             self.full_names.setdefault(words[-1], full)
@@ -146,12 +148,17 @@ class SpeakerBook:
                 person = next((s for s in people if s.party == party), None)
                 out.append(_again(person, mention) if person else Speaker(party, mention, party))
             return out if len(out) > 1 else []
-        for person in people:
-            if all(person.name != o.name for o in out) and (not out or person.party != out[0].party):
-                out.append(_again(person, mention))
-            if len(out) == 2:
-                order = [s.name for s in self.seen]
-                return sorted(out, key=lambda s: order.index(s.name))  # in the order the article named them
+        # People with a title first: a leader or minister is who meets or calls, and a name the parser took
+        # for a person ("International Student Mobility" of a scholarship's name) has none.
+        titled = [s for s in people if set(s.roles) & (self.reg.roles | {"leader"})]
+        for candidates in (titled, people):
+            out = []
+            for person in candidates:
+                if all(person.name != o.name for o in out) and (not out or person.party != out[0].party):
+                    out.append(_again(person, mention))
+                if len(out) == 2:
+                    order = [s.name for s in self.seen]
+                    return sorted(out, key=lambda s: order.index(s.name))  # in the order the article named them
         return []
 
     def _resolve_one(self, mention: str, context: str, persons: list[str]) -> Speaker:
@@ -227,12 +234,8 @@ class SpeakerBook:
         return None
 
     def _named(self, name: str, mention: str, context: str = "") -> Speaker:
-        name = clean(name)
-        words = name.split()
-        if len(words) == 1 and words[0] in self.full_names:
-            name = self.full_names[words[0]]
-        else:
-            self.saw_person(name)
+        name = self._whole_name(clean(name))
+        self.saw_person(name)
         person = self.reg.person(name, self.published)
         if person:
             return _from_person(person, mention)
@@ -247,6 +250,23 @@ class SpeakerBook:
             or (earlier.country if earlier else "")
         return Speaker(name, mention, party or self.home or UNKNOWN, True, earlier.gender if earlier else "", roles,
                        country)
+
+    def _whole_name(self, name: str) -> str:
+        """The fullest form of a person's name the article gives. "President Widodo" and "Widodo" after
+        "Joko Widodo" are him; a surname the text gives alone may be in full in the title (the turns "BOAK:"
+        of "Interview with Josh Boak of …"). A title or surname the article never completes stays as it is."""
+        words = name.split()
+        bare = words[_title_length(words, self.reg):]
+        if len(bare) > 1:
+            return " ".join(bare)
+        if bare[0] in self.full_names:
+            return self.full_names[bare[0]]
+        if self.title:
+            whole = _full_name(bare[0], self.title).split()
+            whole = whole[_title_length(whole, self.reg):]
+            if len(whole) > 1:
+                return " ".join(whole)
+        return name
 
     def _pronoun(self, mention: str, gender: str) -> Speaker:
         for earlier in reversed(self.named):
@@ -310,6 +330,22 @@ def _full_name(found: str, mention: str) -> str:
         if all(w[:1].isupper() for w in words) and not any(w.lower() in cue_words.load().name_particles for w in words):
             return " ".join(words)
     return found
+
+
+def _title_length(words: list[str], reg: Registry) -> int:
+    """How many of `words` open them as a title or form of address before a name ("President", "Prime
+    Minister", "Mr."): 0 unless a capitalised word that may be the name follows."""
+    cues = cue_words.load()
+    titles = reg.roles | reg.leader_titles | cues.honorifics
+    k = 0
+    while k < len(words) - 1:
+        step = next((n for n in (3, 2, 1) if k + n < len(words)
+                     and " ".join(words[k:k + n]).lower().rstrip(".") in titles), 0)
+        nxt = words[k + step] if step else ""
+        if not step or not nxt[:1].isupper() or nxt.lower() in cues.name_particles:
+            break
+        k += step
+    return k
 
 
 def _trailing_name(mention: str, reg: Registry) -> str:

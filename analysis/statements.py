@@ -58,7 +58,8 @@ def extract(article: dict, doc=None) -> pd.DataFrame:
         raise ValueError("the parsed Doc is not of this article's text: parse the article text itself")
     from analysis import pipes  # (registers the components; it imports this module)
 
-    doc.user_data[pipes.ARTICLE] = {k: _field(article, k) for k in ("author", "published", "url", "source")}
+    doc.user_data[pipes.ARTICLE] = {k: _field(article, k)
+                                    for k in ("author", "published", "url", "source", "title")}
     for _, component in pipes.extraction().pipeline:
         doc = component(doc)
     found = []
@@ -111,7 +112,7 @@ def _book(article: dict, author: str) -> SpeakerBook:
     published = _field(article, "published")
     host = _host(article)
     book = SpeakerBook(published=published, author=author, host=host.name if host else "",
-                       home=host.party if host else "")
+                       home=host.party if host else "", title=_field(article, "title"))
     book.start_with_author()
     return book
 

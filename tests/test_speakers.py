@@ -50,6 +50,31 @@ def test_surname_takes_the_full_name_given_earlier():
     assert result[0][1] == "Ukraine"  # from the apposition
 
 
+def test_title_and_surname_take_the_full_name_given_earlier():
+    text = ("Indonesian President Rahmat Suryadi arrived in Washington on Monday. "
+            "President Suryadi said the two countries would expand their trade in nickel. "
+            "Mr. Suryadi added that a new consulate would open in Surabaya next year.")
+    assert speakers(text) == [("Rahmat Suryadi", "Other")] * 2  # a head of state of a country of the party Other
+
+
+def test_transcript_turn_by_surname_takes_the_full_name_from_the_title():
+    text = ("HALVORSEN: What will the next aid package contain?\n\n"
+            "THE PRESIDENT: More air defence, and it will arrive before the winter.\n\n"
+            "HALVORSEN: And will Congress pass it?")
+    frame = extract({"article_id": "t", "text": text, "published": "2023-06-01", "author": "",
+                     "title": "Interview with Ingrid Halvorsen of the Nordic Press Agency"})
+    asked = frame[frame["text"].str.contains("aid package|Congress")]
+    assert set(asked["speaker"]) == {"Ingrid Halvorsen"}
+
+
+def test_the_leaders_are_the_titled_people_named_not_a_name_the_parser_took_for_one():
+    book = SpeakerBook()
+    book.mentioned("Marta Lindqvist", "President of Sweden")
+    book.mentioned("Olaf Scholz", "Chancellor")
+    book.mentioned("Student Mobility Awards", "Swedish")  # a scholarship's name, tagged as a person
+    assert [s.name for s in book.resolve("The leaders")] == ["Marta Lindqvist", "Olaf Scholz"]
+
+
 def test_unknown_person_has_unknown_party():
     assert speakers("Marta Lindqvist said the report would be published in May.") == [("Marta Lindqvist", "Unknown")]
 
