@@ -257,6 +257,8 @@ class SpeakerBook:
         of "Interview with Josh Boak of …"). A title or surname the article never completes stays as it is."""
         words = name.split()
         bare = words[_title_length(words, self.reg):]
+        if not bare:
+            return name
         if len(bare) > 1:
             return " ".join(bare)
         if bare[0] in self.full_names:
