@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
+from urllib.parse import urlsplit
 
 import pandas as pd
 import yaml
@@ -306,7 +307,7 @@ def _finish(name: str, rows: list[dict], warnings: list[str]) -> LoadResult:
             "article_id": article_id(text),
             "title": (row.get("title") or "").strip(),
             "published": published,
-            "source": (row.get("source") or "").strip(),
+            "source": (row.get("source") or "").strip() or site(row.get("url") or ""),
             "url": (row.get("url") or "").strip(),
             "author": (row.get("author") or "").strip(),
             "text": text,
@@ -320,6 +321,16 @@ def _finish(name: str, rows: list[dict], warnings: list[str]) -> LoadResult:
         warnings.append(f"{int(repeated.sum())} repeated article(s) in this file; kept once.")
         frame = frame[~repeated].reset_index(drop=True)
     return LoadResult(frame, [FileReport(name, "loaded", f"{len(frame)} article(s)", len(frame), warnings)])
+
+
+def site(url: str) -> str:
+    """The site a URL is on, for an article whose corpus names no source ("en.kremlin.ru"); an archived
+    copy is of the site archived."""
+    host = urlsplit(url.strip()).hostname or ""
+    archived = re.match(r"/web/[^/]+/(https?://.+)", urlsplit(url.strip()).path) if host == "web.archive.org" else None
+    if archived:
+        host = urlsplit(archived.group(1)).hostname or host
+    return host.removeprefix("www.")
 
 
 def normalise(text: str) -> str:

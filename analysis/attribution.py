@@ -63,6 +63,8 @@ def _speaker_of(cue, cues: Cues):
     verb = cue
     for _ in range(4):
         subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is None and verb is cue:
+            subject = _displaced_subject(cue)
         if subject is not None and subject.dep_ == "nsubjpass":
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -99,6 +101,22 @@ def _speaker_of(cue, cues: Cues):
     return None
 
 
+def _displaced_subject(verb):
+    """"When asked about Mariupol, the President of Russia noted that …": the parser hung the noun phrase
+    just before a finite verb that has no subject on the clause before the comma (as an apposition); it is
+    the verb's subject."""
+    if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    token = verb.doc[verb.i - 1]
+    while token.dep_ in ("pobj", "prep", "compound", "flat", "amod") and token.head.i < verb.i:
+        token = token.head
+    first = token.left_edge.i
+    if token.dep_ != "appos" or token.pos_ not in ("NOUN", "PROPN") or token.right_edge.i != verb.i - 1 \
+            or first == 0 or token.doc[first - 1].text != ",":
+        return None
+    return token
+
+
 def _of_group(token) -> bool:
     """"Many of the soldiers", "one of the commanders": a quantity word naming part of a group speaks."""
     return any(c.dep_ == "prep" and c.lower_ in load().partitive for c in token.children)
@@ -133,8 +151,9 @@ def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[
         while j + 1 < subject.sent.end and (doc[j + 1].is_title or doc[j + 1].lower_ in load().name_particles
                                             or doc[j + 1].text in ("'s", "\u2019s")):
             j += 1
-        if doc[j].ent_type_ == "PERSON":
-            right = j
+        if doc[j].ent_type_ == "PERSON" or (j - 1 > right and doc[j].pos_ == doc[j - 1].pos_ == "PROPN"
+                                            and not doc[j].ent_type_ and not doc[j - 1].ent_type_):
+            right = j  # (a name spaCy did not tag: two proper nouns outside any entity)
     span = doc[left : right + 1]
     skip = set()
     for child in subject.children:

@@ -21,4 +21,5 @@ class Found:
     follow: bool = False  # no speaker of its own: the previous statement's speaker goes on
     cue_at: int = -1  # offset of the cue word, so reported speech does not take it again
     agentless: bool = False  # "It was stressed that …": nobody named; on a site that speaks for one person, them
+    written: bool = False  # "The message reads: …": a text the article quotes, its sender's words
     restates: bool = False  # "X. He said this …": the sentence before, unless it holds a statement already

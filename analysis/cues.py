@@ -23,6 +23,7 @@ class Cues:
     question_labels: frozenset[str]
     answer_labels: frozenset[str]
     not_speakers: frozenset[str]
+    moderator_labels: frozenset[str]
     scare_max_words: int
     min_reported_words: int
     argument_preps: frozenset[str] = frozenset()
@@ -51,6 +52,8 @@ class Cues:
     as_marks: frozenset[str] = frozenset()  # "As the minister said, …"
     as_verbs: frozenset[str] = frozenset()  # the cues such a clause may have
     intentions: frozenset[str] = frozenset()  # "wants to capture …": an intention, not speech
+    obligations: frozenset[str] = frozenset()  # "should order them to …": what someone ought to say
+    document_quote: re.Pattern | None = None  # "The message reads, in part:" before a quote of a written text
     not_sources: frozenset[str] = frozenset()  # "according to the plan": nobody speaks
     opinion_preps: frozenset[str] = frozenset()
     complement_nouns: frozenset[str] = frozenset()  # "its support to …": the phrase after belongs to the noun
@@ -78,13 +81,14 @@ def _load_cues(path: str, mtime: float) -> Cues:
     labels = raw.get("turn_labels") or {}
     words = raw.get("words") or {}
     # every label family but the answers names nobody the document knows: a question, a remark from the floor
-    unnamed = {str(x) for name, family in labels.items() if name != "answer" for x in family or []}
+    unnamed = {str(x) for name, family in labels.items() if name not in ("answer", "moderator") for x in family or []}
     return Cues(
         lemmas=frozenset(lemmas),
         forms=frozenset(inflections(lemmas, "verb") | inflections(nouns | opinions, "noun") | convictions),
         according=tuple(tuple(str(p).lower().split()) for p in raw.get("according_to") or []),
         question_labels=frozenset(unnamed),
         answer_labels=frozenset(str(x) for x in labels.get("answer") or []),
+        moderator_labels=frozenset(str(x) for x in labels.get("moderator") or []),
         not_speakers=frozenset(str(x).lower() for x in raw.get("not_speakers") or []),
         scare_max_words=int(raw.get("scare_quote_max_words", 3)),
         min_reported_words=int(raw.get("min_reported_words", 3)),
@@ -116,10 +120,20 @@ def _load_cues(path: str, mtime: float) -> Cues:
         clause_only=frozenset(clause_only),
         as_marks=frozenset(str(x).lower() for x in raw.get("as_marks") or []),
         intentions=frozenset(str(x).lower() for x in raw.get("intention_verbs") or []),
+        obligations=frozenset(str(x).lower() for x in raw.get("obligation_modals") or []),
+        document_quote=_document_quote(raw.get("document_nouns") or [], raw.get("document_verbs") or []),
         not_sources=frozenset(str(x).lower() for x in raw.get("not_sources") or []),
         as_verbs=frozenset(str(v).lower() for name in raw.get("as_families") or [] for v in families.get(name) or []),
         opinion_preps=frozenset(str(x).lower() for x in raw.get("opinion_prepositions") or []),
     )
+
+
+def _document_quote(nouns: list, verbs: list) -> re.Pattern | None:
+    """"The message reads, in part:" at the end of the text before a quote."""
+    if not nouns or not verbs:
+        return None
+    either = lambda words: "|".join(sorted((re.escape(str(w)) for w in words), key=len, reverse=True))
+    return re.compile(rf"\b(?:{either(nouns)})\s+(?:{either(verbs)})\b[^.!?\"\u201c]{{0,30}}:\s*$", re.IGNORECASE)
 
 
 def inflections(lemmas: set[str], pos: str) -> set[str]:

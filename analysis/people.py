@@ -62,6 +62,8 @@ def _titled_names(text: str, matches) -> list[tuple[int, str, str]]:
         if after is None or registry().find(after.group(1)):
             continue
         start = max(text.rfind(".", 0, m.start), text.rfind(",", 0, m.start), text.rfind("\n", 0, m.start)) + 1
+        # the title begins after anyone named before it ("… Volodymyr Zelenskyy and President of Estonia …")
+        start = max([start] + [p.end for p in matches if p.rank == 0 and p.end <= m.start])
         title: list[str] = []
         for word in reversed(text[start:m.end].split()[-10:]):
             if not (word[:1].isupper() or word in particles):
@@ -87,3 +89,24 @@ def _title_before(ent) -> str:
     while i < ent.start and doc[i].lower_ in particles:
         i += 1
     return doc[i : ent.start].text
+
+
+def title_people(title: str) -> list[tuple[str, str]]:
+    """(name, title before it) of the people an article's title names: Parley's own people, and a name
+    printed after a title naming a state ("Meeting with President of Kazakhstan Kassym-Jomart Tokayev") or
+    after a role ("Working meeting with Amur Region Governor Vasily Orlov")."""
+    matches = registry().find(title)
+    out = [(m.text, "") for m in matches if m.rank == 0] + [(n, t) for _, n, t in _titled_names(title, matches)]
+    roles = "|".join(sorted(map(re.escape, registry().roles), key=len, reverse=True))
+    if not roles:
+        return out
+    for m in re.finditer(rf"\b(?:{roles})\b(?=\s+[A-Z])", title, re.IGNORECASE):
+        after = _NAME_AFTER.match(title, m.end())
+        if after is None or registry().find(after.group(1)) or any(after.group(1) == n for n, _ in out):
+            continue
+        words = title[: m.end()].split()
+        first = len(words) - 1
+        while first > 0 and words[first - 1][:1].isupper():
+            first -= 1  # "Amur Region | Governor": the capitalised words before the role are the title's
+        out.append((after.group(1), " ".join(words[first:])))
+    return out

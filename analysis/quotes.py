@@ -147,6 +147,8 @@ def _direct(text, paras, units, docs, quotes: list[Quote], cues: Cues, turn_regi
                 cue, mention, context, persons, anchor, cue_at)
         elif dash and not before.strip():
             found.cue, found.mention, found.anchor = dash.group(1), dash.group(2), q.close
+        elif cues.document_quote is not None and cues.document_quote.search(before):
+            found.written, found.anchor = True, q.open
         elif colon and words > cues.scare_max_words:
             found.mention, found.cue, found.anchor = colon.group(1), ":", para_start
         elif words > cues.scare_max_words:

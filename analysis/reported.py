@@ -116,7 +116,22 @@ def _reports(cue, cues: Cues, voiced: bool) -> bool:
     capture the city": what they meant to do, not what they said)."""
     if voiced and _own_voice(cue, cues):
         return False
+    if _obliged(cue, cues):
+        return False
     return cue.lemma_.lower() not in cues.intentions or _demand(cue, cues)
+
+
+def _obliged(cue, cues: Cues) -> bool:
+    """"The Kiev authorities should … order them to lay down their arms": what someone ought to say or do
+    (a modal of obligation on the cue, or on the verb it is coordinated with), not what they said; in the
+    first person ("I must say that …") it is the speaker's own statement."""
+    base = cue
+    while base.dep_ == "conj" and base.head.pos_ in ("VERB", "AUX"):
+        base = base.head
+    if not any(c.dep_ == "aux" and c.lower_ in cues.obligations for v in (cue, base) for c in v.children):
+        return False
+    subject = next((c for v in (cue, base) for c in v.children if c.dep_ == "nsubj"), None)
+    return subject is None or subject.lower_ not in cues.pronouns.get("first_person", ())
 
 
 def _demand(cue, cues: Cues) -> bool:

@@ -151,6 +151,9 @@ class SpeakerBook:
         # People with a title first: a leader or minister is who meets or calls, and a name the parser took
         # for a person ("International Student Mobility" of a scholarship's name) has none.
         titled = [s for s in people if set(s.roles) & (self.reg.roles | {"leader"})]
+        if self.host and all(s.name != self.host for s in people):
+            # the readout on a leader's own site need not name them ("… informed Vladimir Putin …" or not at all)
+            people.append(self._named(self.host, self.host))
         for candidates in (titled, people):
             out = []
             for person in candidates:
@@ -158,7 +161,8 @@ class SpeakerBook:
                     out.append(_again(person, mention))
                 if len(out) == 2:
                     order = [s.name for s in self.seen]
-                    return sorted(out, key=lambda s: order.index(s.name))  # in the order the article named them
+                    # in the order the article named them (the site's own leader, if never named, first)
+                    return sorted(out, key=lambda s: order.index(s.name) if s.name in order else -1)
         return []
 
     def _resolve_one(self, mention: str, context: str, persons: list[str]) -> Speaker:
@@ -200,12 +204,31 @@ class SpeakerBook:
             return Speaker(party if _institution(party).lower() == name.lower() else name, mention, party)
         if _looks_like_name(mention):
             return self._named(mention, mention, context)
+        office = self._office(mention, context)
+        if office is not None:
+            return office
         party = self.reg.party_of(context) if context else None
         return Speaker("", mention, party or UNKNOWN)
 
-    def start_with_author(self) -> None:
-        """A document by its speaker, or on its speaker's own site: "the President" or "I" may be them."""
+    def _office(self, mention: str, context: str) -> Speaker | None:
+        """"The Minister of Infrastructure noted …", "the regional head said …": an office holder the article
+        never names. The office is the speaker, of the side its words name, else of the site's own side."""
+        title = _strip_determiner(clean(mention))
+        if not _definite(clean(mention)) or not title or len(title.split()) > 8:
+            return None
+        roles = _title_roles(title, self.reg)
+        if not any(r in self.reg.roles for r in roles[1:]):
+            return None
+        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None) or self.home
+        return Speaker(title[:1].upper() + title[1:], mention, party or UNKNOWN, True, "", roles)
+
+    def start_with_author(self, title_people: list[tuple[str, str]] = ()) -> None:
+        """A document by its speaker, or on its speaker's own site: "the President" or "I" may be them.
+        `title_people` (name, title before it) are those the article's title names ("Telephone conversation
+        with President of Kazakhstan Kassym-Jomart Tokayev"): the text may name them by title alone."""
         self.author = re.sub(r"\s*\([^()]*\)?\s*$", "", self.author).strip()  # "G7 leaders (joint statement)"
+        for name, title in title_people:
+            self.mentioned(name, title)
         if self.author or self.host:
             speaker = self._named(self.author or self.host, self.author or self.host)
             self.named.append(speaker)
@@ -269,6 +292,12 @@ class SpeakerBook:
             if len(whole) > 1:
                 return " ".join(whole)
         return name
+
+    def sender(self) -> Speaker:
+        """Who wrote the text the article quotes ("The message reads: …"): the person last named acting
+        (the site's own leader is named first)."""
+        earlier = next((s for s in reversed(self.named) if s.person), None)
+        return _again(earlier, "") if earlier else Speaker("", "", UNKNOWN)
 
     def _pronoun(self, mention: str, gender: str) -> Speaker:
         for earlier in reversed(self.named):

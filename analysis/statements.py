@@ -32,7 +32,7 @@ from analysis.candidates import Found
 from analysis import cues as cue_words
 from analysis import nlp
 from analysis.parties import UNKNOWN, registry
-from analysis.people import _people_named, _subject_people
+from analysis.people import _people_named, _subject_people, title_people
 from analysis.quotes import _block_quotes, _direct, _within, find_quotes, paragraphs
 from analysis.reported import _convictions, _noun_statements, _opinions, _reported
 from analysis.speakers import Speaker, SpeakerBook, clean
@@ -113,7 +113,7 @@ def _book(article: dict, author: str) -> SpeakerBook:
     host = _host(article)
     book = SpeakerBook(published=published, author=author, host=host.name if host else "",
                        home=host.party if host else "", title=_field(article, "title"))
-    book.start_with_author()
+    book.start_with_author(title_people(book.title))
     return book
 
 
@@ -161,6 +161,8 @@ def _resolve(found: list[Found], events, book: SpeakerBook, text: str, named=())
                 continue  # nobody to say it: an agentless report is nobody's statement
             item.speakers = book.resolve(book.host, persons=[book.host])
             item.mention = ""
+        elif item.written:
+            item.speakers = [book.sender()]
         elif item.follow:
             if last_found is None or item.start - last_found.end > FOLLOW_CHARS:
                 item.speakers = [Speaker("", "", UNKNOWN)]

@@ -11,6 +11,7 @@ from analysis.parties import registry
 
 _LABEL_WORD = re.compile(r"^[A-Z][\w.'\u2019\-]*$")
 _LABEL_WINDOW = 200  # characters before a colon that may hold a speaker label
+_CALLED = re.compile(r"((?:[A-Z][\w'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+)\.?\s*$")  # "Nike Ching." as a whole turn
 _COLON = re.compile(r"(?:\s*\([^()\n]{1,30}\))?\s*:\s+(?=[\"\u201c\u2018A-Z0-9])")
 
 
@@ -31,6 +32,7 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
     if not qa and not _dialogue([x[2] for x in labels]):
         return [], []
     found, regions = [], []
+    called = ""  # the questioner the moderator last gave the floor to
     for k, (label_start, body, name) in enumerate(labels):
         stop = labels[k + 1][0] if k + 1 < len(labels) else len(text)
         end = stop
@@ -40,7 +42,15 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
             continue
         if label_start > 0 and text[label_start - 1] in "\"\u201c":
             label_start -= 1
+        if name in cues.moderator_labels:
+            floor = _CALLED.match(text, body, end)
+            called = floor.group(1) if floor else ""
+            if floor:
+                regions.append((label_start, end))
+                continue  # only gives the floor: no statement
         mention = author if (name in cues.answer_labels and author) else name
+        if name in cues.question_labels and called:
+            mention, name = called, called  # "MODERATOR: Nike Ching. QUESTION: …": Nike Ching asks
         found.append(Found("turn", body, end, cue=":", mention=mention, anchor=label_start,
                            persons=[] if name in cues.question_labels else [mention]))
         regions.append((label_start, end))

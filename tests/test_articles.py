@@ -269,3 +269,12 @@ def test_day_first_dates_follow_the_setting(monkeypatch):
     assert parse_date("04/10/2022") == ("2022-04-10", "")
     monkeypatch.setattr(articles, "settings", lambda: {**articles._settings(articles.CONFIG.stat().st_mtime_ns), "day_first": True})
     assert parse_date("04/10/2022") == ("2022-10-04", "")
+
+
+def test_a_corpus_without_sources_takes_each_articles_site_from_its_url():
+    text = ("title,url,text\n"
+            "A,https://www.example.gov/news/1,The minister said the talks were constructive.\n"
+            "B,https://web.archive.org/web/2022/https://www.example.org/2,Moscow announced new measures.\n"
+            "C,,Kyiv said the shelling went on overnight.\n")
+    result = load_file("c.csv", text.encode())
+    assert list(result.articles["source"]) == ["example.gov", "example.org", ""]

@@ -101,3 +101,23 @@ def test_institution_with_and_in_its_name_is_not_split():
 def test_multi_party_subject_in_a_sentence():
     text = "Berlin and Paris welcomed the ceasefire proposal as a first step toward talks."
     assert sorted(p for _, p in speakers(text)) == ["France", "Germany"]
+
+
+def readout(title: str, text: str, url: str = "http://en.kremlin.ru/events/president/news/1") -> list[tuple]:
+    frame = extract({"article_id": "r", "title": title, "text": text, "published": "2022-01-10", "author": "",
+                     "url": url, "source": ""})
+    return list(zip(frame["speaker"], frame["party"], frame["text"]))
+
+
+def test_the_people_an_articles_title_names_are_who_its_text_calls_by_title():
+    said = readout("Telephone conversation with President of Kazakhstan Kassym-Jomart Tokayev",
+                   "The President of Kazakhstan informed Vladimir Putin about the developments in the country, "
+                   "noting that the situation is stabilising. The leaders agreed to maintain constant contact.")
+    assert ("Kassym-Jomart Tokayev", "Other") == said[0][:2]
+    # "the leaders" of a readout on the Kremlin's site: the caller it names, and the site's own leader
+    assert {s[:2] for s in said if "constant contact" in s[2]} == {("Kassym-Jomart Tokayev", "Other"),
+                                                                  ("Vladimir Putin", "Russia")}
+    said = readout("Working meeting with Amur Region Governor Vasily Orlov",
+                   "Vasily Orlov briefed the President on investment. Later the Governor said that the new "
+                   "terminal would be completed by 2024.")
+    assert said[-1][:2] == ("Vasily Orlov", "Russia")

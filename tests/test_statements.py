@@ -632,3 +632,46 @@ def test_it_was_reported_by_someone_that_gives_the_clause_not_the_sentence_befor
                 "was virtually surrounded.")
     assert list(frame["text"]) == ["the town was virtually surrounded"]
     assert "Synehubov" in frame.iloc[0]["speaker_mention"]
+
+
+def test_the_questioner_a_moderator_calls_asks_the_questions():
+    text = ("MODERATOR: Anna Kovalenko.\n"
+            "QUESTION: Thank you. Will the next aid package include air defence?\n"
+            "SECRETARY BLINKEN: We are working on it with our partners every day.\n"
+            "QUESTION: And when will it arrive?\n"
+            "MODERATOR: Piotr Nowak.\n"
+            "QUESTION: A question on sanctions, if I may.")
+    frame = run(text)
+    assert not frame["text"].str.contains("Kovalenko").any()  # giving the floor is no statement
+    asked = frame[frame["text"].str.contains("aid package|when will it arrive|on sanctions")]
+    assert list(asked["speaker"]) == ["Anna Kovalenko", "Anna Kovalenko", "Piotr Nowak"]
+
+
+def test_a_quoted_message_is_the_words_of_its_sender():
+    text = ("Vladimir Putin sent a message of greetings to the participants of the arts festival in Sochi. "
+            'The message reads, in part: "Your forum gains in popularity with each passing year and brings '
+            'together the best of music and theatre."')
+    row = one(run(text), "gains in popularity")
+    assert (row["speaker"], row["party"]) == ("Vladimir Putin", "Russia")
+
+
+def test_what_someone_should_say_is_no_statement():
+    text = ("As for the soldiers blocked at the plant, the authorities in Kyiv should take responsibility and "
+            "order them to lay down their arms.")
+    assert run(text).empty
+    mine = run("I must say that the talks in Istanbul were difficult.", author="Volodymyr Zelenskyy")
+    assert one(mine, "talks in Istanbul")["speaker"] == "Volodymyr Zelenskyy"
+
+
+def test_a_speaker_after_an_opening_clause_speaks():
+    # the parser hangs "the President of Russia" on Mariupol, as an apposition, and leaves "noted" without a subject
+    text = ("When asked about the situation in Mariupol, the President of Russia noted that the city had been "
+            "liberated and there were no hostilities there.")
+    row = one(run(text), "no hostilities")
+    assert (row["speaker"], row["party"]) == ("Vladimir Putin", "Russia")
+
+
+def test_an_office_the_article_never_names_is_the_speaker():
+    row = one(run("The Minister of Infrastructure noted that the railway programme is being implemented."),
+              "railway programme")
+    assert row["speaker"] == "Minister of Infrastructure"
