@@ -77,6 +77,7 @@ class Rules:
     region_word: str
     number_words: dict[str, float]
     month_abbreviations: dict[str, int]
+    count_words: dict[str, int]
 
     def opponent(self, party: str | None) -> str | None:
         return self.opponents.get(party or "")
@@ -192,6 +193,7 @@ def _load(path: str, mtime: float) -> Rules:
         region_word=str(config.get("region_word", "")),
         number_words=number_words,
         month_abbreviations={str(k).lower(): int(v) for k, v in (config.get("month_abbreviations") or {}).items()},
+        count_words={str(k).lower(): int(v) for k, v in (config.get("count_words") or {}).items()},
     )
 
 

@@ -42,6 +42,12 @@ _DATE = re.compile(
     rf"(?:,?\s+(?P<y>\d{{4}}))?|\b(?:{_ON})\s+(?P<wd>%s)\b" % "|".join(_WEEKDAYS),
     re.IGNORECASE,
 )
+_PAST = re.compile(
+    rf"\b(?:{'|'.join(rules().word('past_preps'))})\s+(?:(?P<m>{_MONTH})\s+)?(?P<y>(?:19|20)\d\d)\b"
+    rf"|\b(?P<n>\d{{1,2}}|{'|'.join(sorted(rules().count_words, key=len, reverse=True))})\s+"
+    rf"(?:{'|'.join(rules().word('years_ago'))})\b",
+    re.IGNORECASE,
+)
 _EMPTY = empty("claims")
 
 
@@ -92,6 +98,27 @@ def stated_dates(text: str, published: dt.date | None) -> list[tuple[int, str]]:
                 out.append((m.start(), when.isoformat()))
         except ValueError:  # "February 30"
             continue
+    return out + _stated_past(text, published)
+
+
+def _stated_past(text: str, published: dt.date | None) -> list[tuple[int, str]]:
+    """(position, ISO date) of each past the text states without a day, before the article's date: "in
+    March 2014" (its first day), "since 2014" (the year's first day), "ten years ago" (the article's day
+    that many years back). A year that is the article's own says nothing the article's date does not."""
+    if published is None:
+        return []
+    out = []
+    for m in _PAST.finditer(text):
+        if m.group("n"):
+            years = int(m.group("n")) if m.group("n").isdigit() else rules().count_words[m.group("n").lower()]
+            if years:
+                out.append((m.start(), published.replace(year=published.year - years, day=min(published.day, 28)).isoformat()))
+            continue
+        year = int(m.group("y"))
+        month = _MONTHS[m.group("m").rstrip(".").lower()] if m.group("m") else 1
+        when = dt.date(year, month, 1)
+        if year < published.year or (m.group("m") and when < published.replace(day=1)):
+            out.append((m.start(), when.isoformat()))
     return out
 
 
@@ -954,13 +981,13 @@ def _party(token, here: _Sentence, context: _Context, bare: bool = False) -> str
     if low in known.previous_pronouns:
         earlier = [party for i, party in here.subjects if i < token.i]
         return earlier[-1] if earlier else here.previous
-    for child in token.children:
-        if child.dep_ == "poss" and child.lower_ in known.speaker_pronouns:
-            return context.statement_at(position)[1]
     if token.lemma_.lower() in known.enemy_words or any(
             c.dep_ in ("amod", "compound") and c.lemma_.lower() in known.enemy_words for c in token.children):
-        speaker = context.statement_at(position)[1]  # "the enemy", "an enemy tank unit"
+        speaker = context.statement_at(position)[1]  # "the enemy", "our enemies", "an enemy tank unit"
         return known.opponent(speaker or known.owner)
+    for child in token.children:
+        if child.dep_ == "poss" and child.lower_ in known.speaker_pronouns:
+            return context.statement_at(position)[1]  # "our troops"
     party = (parties.party_of(token.text) or _named_party(token)) if bare else _named_party(token)
     # only a side of the war takes or attacks ground: "the other column" names no party Other, "the BBC"
     # is no attacker

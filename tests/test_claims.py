@@ -366,3 +366,36 @@ def test_battles_a_verb_engages_in_take_the_place_hung_on_the_verb_and_only_a_si
     found = extract("Ukrainian troops pushed on. The other column went east and engaged in fierce battles in nearby Soledar.")
     row = one(found, place="Soledar")
     assert (row["claim"], row["party"]) == ("contested", "Ukraine")
+
+
+def test_our_enemies_are_the_other_side_of_the_speaker():
+    text = 'The adviser said: "Our enemies want to capture Kharkiv and the cities of the east."'
+    start = text.index('"') + 1
+    statements = pd.DataFrame({
+        "statement_id": ["s1"], "start": [start], "end": [text.index('"', start)], "party": ["Ukraine"],
+    })
+    found = one(extract(text, statements=statements), place="Kharkiv")
+    assert (found["party"], found["claim"]) == ("Russia", "advancing")
+
+
+def test_people_taken_hostage_are_no_ground_taken():
+    assert extract("He spoke of the students in Kharkiv, whom the security services have taken hostage.").empty
+    assert extract("Russian troops took the mayor of Melitopol hostage.").empty
+
+
+def test_a_past_stated_without_a_day_dates_the_claim():
+    found = extract("Ten years ago, Russia occupied Crimea.", published="2024-02-23")
+    assert one(found, place="Crimea")["date"] == "2014-02-23"
+    found = extract("In March 2014 Russia annexed Crimea.", published="2022-09-30")
+    assert one(found, place="Crimea")["date"] == "2014-03-01"
+    found = extract("Russia has occupied Crimea since 2014.", published="2022-09-30")
+    assert one(found, place="Crimea")["date"] == "2014-01-01"
+    # the article's own month says no more than the article's date
+    found = extract("In February 2024 Russian troops captured Avdiivka.", published="2024-02-23")
+    assert one(found, place="Avdiivka")["date"] == "2024-02-23"
+
+
+def test_a_country_named_in_its_own_language_is_no_village():
+    # "Rossiya" is also another name of a village in Odesa Oblast
+    assert extract("Such measures were adopted with the involvement of Delovaya Rossiya, and recently, as we "
+                   "fought to control it.").empty
