@@ -53,6 +53,7 @@ class Cues:
     as_verbs: frozenset[str] = frozenset()  # the cues such a clause may have
     intentions: frozenset[str] = frozenset()  # "wants to capture …": an intention, not speech
     obligations: frozenset[str] = frozenset()  # "should order them to …": what someone ought to say
+    suppositions: frozenset[str] = frozenset()  # "if they say that …": a supposition, not something said
     document_quote: re.Pattern | None = None  # "The message reads, in part:" before a quote of a written text
     not_sources: frozenset[str] = frozenset()  # "according to the plan": nobody speaks
     opinion_preps: frozenset[str] = frozenset()
@@ -121,6 +122,7 @@ def _load_cues(path: str, mtime: float) -> Cues:
         as_marks=frozenset(str(x).lower() for x in raw.get("as_marks") or []),
         intentions=frozenset(str(x).lower() for x in raw.get("intention_verbs") or []),
         obligations=frozenset(str(x).lower() for x in raw.get("obligation_modals") or []),
+        suppositions=frozenset(str(x).lower() for x in raw.get("suppositions") or []),
         document_quote=_document_quote(raw.get("document_nouns") or [], raw.get("document_verbs") or []),
         not_sources=frozenset(str(x).lower() for x in raw.get("not_sources") or []),
         as_verbs=frozenset(str(v).lower() for name in raw.get("as_families") or [] for v in families.get(name) or []),

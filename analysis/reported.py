@@ -116,8 +116,8 @@ def _reports(cue, cues: Cues, voiced: bool) -> bool:
     capture the city": what they meant to do, not what they said)."""
     if voiced and _own_voice(cue, cues):
         return False
-    if _obliged(cue, cues):
-        return False
+    if _obliged(cue, cues) or any(c.dep_ == "mark" and c.lower_ in cues.suppositions for c in cue.children):
+        return False  # what someone ought to say, or what they would be saying if …
     return cue.lemma_.lower() not in cues.intentions or _demand(cue, cues)
 
 

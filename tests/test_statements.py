@@ -675,3 +675,9 @@ def test_an_office_the_article_never_names_is_the_speaker():
     row = one(run("The Minister of Infrastructure noted that the railway programme is being implemented."),
               "railway programme")
     assert row["speaker"] == "Minister of Infrastructure"
+
+
+def test_a_supposition_is_no_statement():
+    text = ("And if someone thinks that Ukrainians are scared or broken after all this, he knows nothing about us. "
+            "If Kyiv says that it wants peace, it should withdraw its troops.")
+    assert not run(text)["text"].str.contains("scared|wants peace").any()
