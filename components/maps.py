@@ -197,24 +197,29 @@ def _note(fig: go.Figure, text: str) -> go.Figure:
 def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
                     title: str = "Territorial claims over time") -> go.Figure:
     """One row per claim type, one marker per (date, party), sized by the number of claims; hover shows
-    the places and evidence. Claims without a date (an undated article) stand in a column of their own."""
+    the places and evidence. Claims without a date (an undated article) stand in a column of their own, and
+    so do claims about a past long before the rest ("Ten years ago, Putin occupied Crimea"), so that one
+    such claim does not squeeze the others into a sliver of the axis."""
     if claims.empty:
         return style.empty_figure(title, caption, NO_CLAIMS)
     dated, _ = _dated(claims)
     undated = claims[~claims.index.isin(dated.index)].assign(when=pd.NaT)
-    columns = [part for part in (dated, undated) if len(part)]
-    fig = make_subplots(rows=1, cols=len(columns), shared_yaxes=True, horizontal_spacing=0.03,
-                        column_widths=[0.85, 0.15] if len(columns) == 2 else None)
+    earlier, dated = _long_before(dated)
+    panels = [(part, name) for part, name in ((earlier, "earlier"), (dated, "Date"), (undated, "")) if len(part)]
+    widths = {"earlier": 0.15, "Date": 0.7, "": 0.15}
+    fig = make_subplots(rows=1, cols=len(panels), shared_yaxes=True, horizontal_spacing=0.03,
+                        column_widths=[widths[name] for _, name in panels] if len(panels) > 1 else None)
     order = [c for c in style.palette().get("claims", {}) if c in set(claims["claim"])]  # the legend's order
     order += sorted(set(claims["claim"]) - set(order))
-    for column, part in enumerate(columns, start=1):
+    in_legend: set[str] = set()
+    for column, (part, _) in enumerate(panels, start=1):
         for party, rows in part.groupby("party", sort=True):
             cells = rows.groupby(["when", "claim"], dropna=False)
             keys = list(cells.groups)
             day = ["" if pd.isna(k[0]) else f"{k[0]:%Y-%m-%d}" for k in keys]
             fig.add_trace(go.Scatter(
                 x=[d or "undated" for d in day], y=[k[1] for k in keys], mode="markers", name=party,
-                legendgroup=party, showlegend=column == 1 or len(columns) == 1 or party not in set(dated["party"]),
+                legendgroup=party, showlegend=party not in in_legend,
                 marker=dict(color=style.party_color(party),
                             size=[10 + 4 * min(len(cells.get_group(k)), 8) for k in keys],
                             line=dict(width=1, color="white")),
@@ -227,19 +232,42 @@ def claims_timeline(claims: pd.DataFrame, caption: style.Caption | None = None,
                 customdata=[[party, k[1], d] for k, d in zip(keys, day)],
                 hovertemplate="%{hovertext}<extra></extra>",
             ), row=1, col=column)
+            in_legend.add(party)
     fig.update_layout(scattermode="group", scattergap=0.5, meta=dict(chart="claims_timeline", keys=["party", "claim", "date"]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
-    if len(dated):
-        # A margin of days either side, so the first and last markers are not cut by the axis edges.
-        low, high = dated["when"].min(), dated["when"].max()
-        pad = max((high - low) * 0.03, pd.Timedelta(days=2))
-        fig.update_xaxes(range=[low - pad, high + pad], row=1, col=1)
+    for column, (part, name) in enumerate(panels, start=1):
+        if name:
+            # A margin of days either side, so the first and last markers are not cut by the axis edges.
+            low, high = part["when"].min(), part["when"].max()
+            pad = max((high - low) * 0.03, pd.Timedelta(days=2 if name == "Date" else 90))
+            fig.update_xaxes(range=[low - pad, high + pad], row=1, col=column)
+            if name == "earlier":  # few claims, far apart: a tick at each one's month
+                months = sorted({w.to_period("M") for w in part["when"]})
+                ticks = [m.to_timestamp() for m in months][:: max(1, len(months) // 3)]
+                fig.update_xaxes(tickvals=ticks, ticktext=[f"{t:%b %Y}" for t in ticks], tickangle=0,
+                                 row=1, col=column)
     fig = style.finish(fig, title, caption, x_title="Date" if len(dated) else "", y_title="Claim",
                        legend_title="Party")
-    if len(columns) == 2:  # one "Claim" title, on the left: the undated column shares its rows
-        fig.update_yaxes(title_text="", col=2)
-        fig.update_xaxes(title_text="", col=2)
+    for column, (_, name) in enumerate(panels, start=1):  # one "Claim" title, on the left
+        fig.update_xaxes(title_text=name, col=column)
+        if column > 1:
+            fig.update_yaxes(title_text="", col=column)
     return fig
+
+
+def _long_before(dated: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims dated long before the rest, the rest): those before the widest gap between claim dates, when
+    that gap is over a year and wider than the span of the claims after it."""
+    days = pd.Series(sorted(dated["when"].dropna().unique()))
+    if len(days) < 3:
+        return dated.iloc[:0], dated
+    gaps = days.diff()
+    widest = int(gaps.idxmax())
+    after = days.iloc[-1] - days.iloc[widest]
+    if gaps.iloc[widest] <= pd.Timedelta(days=365) or gaps.iloc[widest] <= after:
+        return dated.iloc[:0], dated
+    early = dated["when"] < days.iloc[widest]
+    return dated[early], dated[~early]
 
 
 def area_table(claims: pd.DataFrame) -> pd.DataFrame:

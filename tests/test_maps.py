@@ -89,6 +89,22 @@ def test_timeline_shows_dated_claims_by_party_and_type_and_undated_ones_apart():
     assert set(maps.claims_behind([{"party": "Russia", "claim": "annexed", "date": ""}], claims_frame())["claim_id"]) == {"c7"}
 
 
+def test_a_claim_long_before_the_rest_stands_in_a_panel_of_its_own():
+    crimea = dict(claim_id="c8", article_id="a4", party="Russia", claim="captured", place="Crimea",
+                  place_type="region", lat=45.0, lon=34.0, area_km2=None, date="2014-02-23",
+                  evidence="Ten years ago, Putin occupied Crimea.")
+    frame = pd.concat([claims_frame(), conform(pd.DataFrame([crimea]), "claims")], ignore_index=True)
+    fig = maps.claims_timeline(frame)
+    first = fig.layout.xaxis  # the panel on the left: only the 2014 claim, on a range of its own
+    assert first.title.text == "earlier" and pd.Timestamp(first.range[1]) < pd.Timestamp("2015-01-01")
+    assert fig.layout.xaxis2.title.text == "Date" and pd.Timestamp(fig.layout.xaxis2.range[0]) > pd.Timestamp("2022-01-01")
+    assert [(t.name, list(t.x)) for t in fig.data if t.xaxis == "x"] == [("Russia", ["2014-02-23"])]
+    assert sorted(t.name for t in fig.data if t.showlegend) == ["Russia", "Ukraine"]  # each party once
+    # claims close together keep one axis
+    close = maps.claims_timeline(claims_frame()).layout
+    assert "earlier" not in {close[a].title.text for a in close if a.startswith("xaxis")}
+
+
 def test_timeline_of_an_undated_article_still_shows_its_claims():
     frame = claims_frame().assign(date="")
     fig = maps.claims_timeline(frame)
