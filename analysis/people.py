@@ -24,7 +24,27 @@ def _subject_people(paras, docs) -> list[tuple[int, str]]:
                 others = [e.text for e in doc.ents if e.label_ == "PERSON" and e.root in ent.root.conjuncts]
                 # people acting together ("Blinken and Austin met …"): what a later "they" refers to
                 events.append((ent.start_char + offset, " and ".join([doc[ent.start : end].text, *others])))
-    return events
+        events += [(offset + doc[a].idx, doc[a:b].text) for a, b in _titled_subjects(doc)]
+    return sorted(events)
+
+
+def _titled_subjects(doc) -> list[tuple[int, int]]:
+    """(start, end) of each subject that is a definite title ("the President of Russia provided an
+    explanation … He pointed out …"): someone acting, whom a later "he" refers to."""
+    roles = registry().roles
+    definite = cue_words.load().definite
+    out = []
+    for token in doc:
+        if token.dep_ != "nsubj" or token.ent_type_ == "PERSON" or token.lower_ not in roles:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in definite for c in token.children):
+            continue
+        end = token.i + 1
+        of = next((c for c in token.children if c.dep_ == "prep" and c.i == end and c.lower_ == "of"), None)
+        if of is not None:
+            end = of.right_edge.i + 1
+        out.append((token.left_edge.i, end))
+    return out
 
 
 THING = "\x00institution"  # the title slot of a named state or institution (not a person)

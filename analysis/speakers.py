@@ -66,7 +66,7 @@ class SpeakerBook:
 
     # -- people the article names (speakers or not), so surnames resolve ---------------------------------
     def saw_person(self, name: str) -> None:
-        words = clean(name).split()
+        words = _strip_determiner(clean(name)).split()  # ("The Adviser" is a title, no name)
         words = words[_title_length(words, self.reg):]  # "President Rahmat Suryadi" is Rahmat Suryadi
         if len(words) >= 2 and all(w[:1].isupper() for w in words):
             full = " ".join(words)
@@ -292,6 +292,17 @@ class SpeakerBook:
             if len(whole) > 1:
                 return " ".join(whole)
         return name
+
+    def acted(self, name: str) -> None:
+        """A person named acting as a subject: whom "he" refers to next. A title ("the President of Russia
+        provided an explanation") counts only when it is someone the article named before."""
+        if _definite(clean(name)) and _role_of(name):
+            person = self.reg.person(name, self.published)
+            earlier = _from_person(person, name) if person else self._by_role(name)
+            if earlier is not None:
+                self.named.append(earlier)
+            return
+        self.resolve(name, persons=[name])
 
     def sender(self) -> Speaker:
         """Who wrote the text the article quotes ("The message reads: …"): the person last named acting

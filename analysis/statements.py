@@ -154,7 +154,7 @@ def _resolve(found: list[Found], events, book: SpeakerBook, text: str, named=())
             book.mentioned(*item)  # named anywhere: one of "the parties" may be them
             continue
         if kind == 1:
-            book.resolve(item, persons=[item])  # a named person acting: what "he" may refer to next
+            book.acted(item)  # a named person acting: what "he" may refer to next
             continue
         if item.agentless:
             if not book.host:

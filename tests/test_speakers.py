@@ -121,3 +121,10 @@ def test_the_people_an_articles_title_names_are_who_its_text_calls_by_title():
                    "Vasily Orlov briefed the President on investment. Later the Governor said that the new "
                    "terminal would be completed by 2024.")
     assert said[-1][:2] == ("Vasily Orlov", "Russia")
+
+
+def test_he_is_the_titled_person_who_acted_last():
+    text = ("Emmanuel Macron described the claims as lies. In this connection, the President of Russia provided a "
+            "detailed explanation of the situation. He pointed out that the operation would go on.")
+    said = readout("Telephone conversation with President of France Emmanuel Macron", text)
+    assert said[-1][:2] == ("Vladimir Putin", "Russia")

@@ -70,7 +70,8 @@ articles = data.tables()["articles"]
 if articles.empty:
     st.info("The store is empty. Upload files or paste text above.")
 else:
-    listing = articles[["article_id", "title", "published", "source", "origin"]].copy()
+    # what a reader looks for first; the id (for the command line and the store) last
+    listing = articles[["title", "published", "source", "origin", "article_id"]].copy()
     # Newest first, undated last: an analyst looks for what came in lately, not for a hash.
     when = pd.to_datetime(listing["published"], errors="coerce", utc=True, format="mixed")
     listing = listing.assign(when=when).sort_values("when", ascending=False, na_position="last",
