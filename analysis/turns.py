@@ -48,13 +48,23 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
             if floor:
                 regions.append((label_start, end))
                 continue  # only gives the floor: no statement
-        mention = author if (name in cues.answer_labels and author) else name
+        mention = author if author and (name in cues.answer_labels or _holds(author, name, cues)) else name
         if name in cues.question_labels and called:
             mention, name = called, called  # "MODERATOR: Nike Ching. QUESTION: …": Nike Ching asks
         found.append(Found("turn", body, end, cue=":", mention=mention, anchor=label_start,
                            persons=[] if name in cues.question_labels else [mention]))
         regions.append((label_start, end))
     return found, regions
+
+
+def _holds(author: str, label: str, cues: Cues) -> bool:
+    """Whether a title label ("THE PRESIDENT:") is the document's author's ("Joe Biden", in an interview
+    whose questions name other presidents)."""
+    words = label.lower().split()
+    if words and words[0] in cues.determiners:
+        words = words[1:]
+    person = registry().person(author)
+    return bool(words) and person is not None and " ".join(words) in person.roles
 
 
 def _dialogue(names: list[str]) -> bool:

@@ -681,3 +681,13 @@ def test_a_supposition_is_no_statement():
     text = ("And if someone thinks that Ukrainians are scared or broken after all this, he knows nothing about us. "
             "If Kyiv says that it wants peace, it should withdraw its troops.")
     assert not run(text)["text"].str.contains("scared|wants peace").any()
+
+
+def test_a_title_label_is_the_authors_title_in_an_interview_with_them():
+    text = ("MUIR: Did President Xi know about the balloon?\n"
+            "THE PRESIDENT: There is a possibility that he did not.\n"
+            "MUIR: And President Putin says he is suspending the treaty.\n"
+            "THE PRESIDENT: I think we are less safe when we walk away from arms control.")
+    answers = run(text, author="Joe Biden", published="2023-02-24")
+    answers = answers[answers["text"].str.startswith(("There is", "I think"))]
+    assert list(answers["speaker"]) == ["Joe Biden", "Joe Biden"]
