@@ -615,7 +615,9 @@ def test_an_intention_is_not_a_statement_but_a_demand_on_others_is():
 
 def test_according_to_a_plan_names_no_speaker():
     assert run("According to the plan, the troops will withdraw from the city by Friday.\n\n"
-               "According to one of the likely scenarios, the occupiers will regroup near the river.").empty
+               "According to one of the likely scenarios, the occupiers will regroup near the river.\n\n"
+               "According to preliminary data, more than a thousand soldiers were wounded today.\n\n"
+               "According to surveys, most residents want to stay in the city.").empty
     row = one(run("According to the governor, the troops will withdraw from the city by Friday."), "withdraw")
     assert "governor" in row["speaker_mention"]
 
