@@ -693,3 +693,10 @@ def test_a_title_label_is_the_authors_title_in_an_interview_with_them():
     answers = run(text, author="Joe Biden", published="2023-02-24")
     answers = answers[answers["text"].str.startswith(("There is", "I think"))]
     assert list(answers["speaker"]) == ["Joe Biden", "Joe Biden"]
+
+
+def test_an_event_or_a_thing_is_no_speaker():
+    text = ("Together we will keep energy markets stable, as Russia's invasion threatens Ukraine's capacity to grow "
+            "crops this year. Even this fact alone shows the professionalism of our people.")
+    assert run(text).empty
+    assert one(run("Russia threatens that it will cut the gas supply to Europe."), "cut the gas")["party"] == "Russia"
