@@ -401,7 +401,7 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         return _char_span(doc, first, _clause_end(cue, sent, _object_end(cue, inner, cues), cues, clause=False))
     begin = min(cue.i, subject.left_edge.i) if subject is not None else cue.i
     finish = max(cue.right_edge.i, subject.right_edge.i if subject is not None else cue.i)
-    preposed = begin - 1 > sent.start and doc[begin - 1].text == ","
+    preposed = begin - 1 > sent.start and doc[begin - 1].text == "," and _reports_back(cue, cues)
     # a clause before the comma ("Prices will rise, he said"), not an adverbial ("Separately, he said …")
     clause_before = any(t.pos_ in ("VERB", "AUX") for t in doc[sent.start : begin - 1])
     if preposed and clause_before and finish + 2 < sent.end and doc[finish + 1].text == ",":
@@ -420,12 +420,22 @@ def _content(cue, cues: Cues) -> tuple[int, int] | None:
         first = min(c.left_edge.i for c in rest)
         return _char_span(doc, first, _clause_end(cue, sent, cue.right_edge.i, cues))
     head = cue.head
-    if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i < cue.i and head.pos_ in ("VERB", "AUX"):
+    if cue.dep_ in ("parataxis", "ccomp", "advcl") and head.i < cue.i and head.pos_ in ("VERB", "AUX") \
+            and _reports_back(cue, cues):
         first = head.left_edge.i
         last = cue.left_edge.i - 1
         if last > first:
             return _char_span(doc, first, last)
     return None
+
+
+def _reports_back(cue, cues: Cues) -> bool:
+    """Whether a cue may report the clause before it ("Prices will rise, he said"): not a future ("…, NATO
+    will respond") nor a cue inside what another cue reports ("said that if Russia attacks, NATO will
+    respond")."""
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
+        return False
+    return not (cue.dep_ in ("ccomp", "xcomp") and _is_cue(cue.head, cues))
 
 
 def _as_clause(cue, cues: Cues) -> tuple[int, int] | None:

@@ -700,3 +700,9 @@ def test_an_event_or_a_thing_is_no_speaker():
             "crops this year. Even this fact alone shows the professionalism of our people.")
     assert run(text).empty
     assert one(run("Russia threatens that it will cut the gas supply to Europe."), "cut the gas")["party"] == "Russia"
+
+
+def test_a_future_reply_inside_what_was_said_reports_nothing_before_it():
+    frame = run("The minister said that if Russia attacks, NATO will respond.")
+    assert list(frame["text"]) == ["if Russia attacks, NATO will respond"]
+    assert one(run("The talks have failed, the minister replied."), "talks have failed")["cue"] == "replied"
