@@ -34,6 +34,7 @@ class Cues:
     addressee_verbs: frozenset[str] = frozenset()  # "told reporters that …": the object is who was told
     relative_pronouns: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()  # lower-case words inside names and titles ("of", "von")
+    name_infixes: frozenset[str] = frozenset()  # "bin" in "Mohammed bin Salman": inside names only
     honorifics: frozenset[str] = frozenset()  # "Mr", "Dr": a form of address before a name, not part of it
     determiners: frozenset[str] = frozenset()
     definite: frozenset[str] = frozenset()  # "the President": someone named before
@@ -103,6 +104,7 @@ def _load_cues(path: str, mtime: float) -> Cues:
         addressee_verbs=frozenset(str(x).lower() for x in raw.get("addressee_verbs") or []),
         relative_pronouns=frozenset(str(x).lower() for x in words.get("relative_pronouns") or []),
         name_particles=frozenset(str(x).lower() for x in words.get("name_particles") or []),
+        name_infixes=frozenset(str(x).lower() for x in words.get("name_infixes") or []),
         honorifics=frozenset(str(x).lower().rstrip(".") for x in words.get("honorifics") or []),
         determiners=frozenset(str(x).lower() for x in words.get("determiners") or []),
         definite=frozenset(str(x).lower() for x in words.get("definite") or []),

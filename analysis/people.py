@@ -4,6 +4,7 @@ named anywhere with the title printed before them (what "the parties" or "the La
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analysis import cues as cue_words
 from analysis.parties import registry
@@ -67,7 +68,17 @@ def _people_named(units, docs) -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'\u2019-]+\s+){1,2}[A-Z][\w'\u2019-]+)")
+@lru_cache(maxsize=2)
+def _name_pattern(infixes: frozenset[str]) -> str:
+    """Two to four capitalised words, with the lower-case words that go inside names between them."""
+    inner = "|".join(sorted(map(re.escape, infixes))) or "(?!x)x"
+    word = r"[A-Z][\w'\u2019-]+"
+    return rf"{word}(?:\s+(?:(?:{inner})\s+)?{word}){{1,3}}"
+
+
+def _name_after(text: str, at: int):
+    """The name printed right after position `at` ("… Saudi Arabia | Mohammed bin Salman Al Saud")."""
+    return re.compile(rf"\s+({_name_pattern(cue_words.load().name_infixes)})").match(text, at)
 
 
 def _titled_names(text: str, matches) -> list[tuple[int, str, str]]:
@@ -78,7 +89,7 @@ def _titled_names(text: str, matches) -> list[tuple[int, str, str]]:
     for m in matches:
         if m.rank == 0:
             continue
-        after = _NAME_AFTER.match(text, m.end)
+        after = _name_after(text, m.end)
         if after is None or registry().find(after.group(1)):
             continue
         start = max(text.rfind(".", 0, m.start), text.rfind(",", 0, m.start), text.rfind("\n", 0, m.start)) + 1
@@ -113,15 +124,16 @@ def _title_before(ent) -> str:
 
 def title_people(title: str) -> list[tuple[str, str]]:
     """(name, title before it) of the people an article's title names: Parley's own people, and a name
-    printed after a title naming a state ("Meeting with President of Kazakhstan Kassym-Jomart Tokayev") or
-    after a role ("Working meeting with Amur Region Governor Vasily Orlov")."""
+    printed after a title naming a state ("Meeting with President of Kazakhstan Kassym-Jomart Tokayev"),
+    after a role ("Working meeting with Amur Region Governor Vasily Orlov") or before the body they are of
+    ("Interview with Josh Boak of the Associated Press")."""
     matches = registry().find(title)
     out = [(m.text, "") for m in matches if m.rank == 0] + [(n, t) for _, n, t in _titled_names(title, matches)]
     roles = "|".join(sorted(map(re.escape, registry().roles), key=len, reverse=True))
     if not roles:
         return out
     for m in re.finditer(rf"\b(?:{roles})\b(?=\s+[A-Z])", title, re.IGNORECASE):
-        after = _NAME_AFTER.match(title, m.end())
+        after = _name_after(title, m.end())
         if after is None or registry().find(after.group(1)) or any(after.group(1) == n for n, _ in out):
             continue
         words = title[: m.end()].split()
@@ -129,4 +141,17 @@ def title_people(title: str) -> list[tuple[str, str]]:
         while first > 0 and words[first - 1][:1].isupper():
             first -= 1  # "Amur Region | Governor": the capitalised words before the role are the title's
         out.append((after.group(1), " ".join(words[first:])))
+    name_of = re.compile(rf"\b({_name_pattern(cue_words.load().name_infixes)})\s+of\s+"
+                         rf"((?:the\s+)?[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w&'\u2019-]*){{0,4}})")
+    for m in name_of.finditer(title):  # "Interview with Josh Boak of the Associated Press"
+        words, body = m.group(1).split(), m.group(2)
+        while words and words[0].lower() in registry().roles:
+            words.pop(0)  # ("President Joko Widodo of Indonesia": the role is no part of the name)
+        name = " ".join(words)
+        titles = registry().roles | registry().leader_titles
+        if len(words) >= 2 and name.lower() not in titles and not registry().find(name) and any(b.rank != 0 for b in registry().find(body)) \
+                and all(name != n for n, _ in out):
+            out.append((name, body))
     return out
+
+

@@ -128,3 +128,15 @@ def test_he_is_the_titled_person_who_acted_last():
             "detailed explanation of the situation. He pointed out that the operation would go on.")
     said = readout("Telephone conversation with President of France Emmanuel Macron", text)
     assert said[-1][:2] == ("Vladimir Putin", "Russia")
+
+
+def test_names_the_title_gives_with_their_body_or_with_particles():
+    said = readout("Interview with Anna Kowalska of the Associated Press",
+                   "KOWALSKA: Will the aid reach Kyiv before winter?\n"
+                   "THE PRESIDENT: It will. We are working on it with our partners every day.\n"
+                   "KOWALSKA: And the air defence systems?", url="")
+    assert ("Anna Kowalska", "Other") in {s[:2] for s in said}  # a journalist: media are of the party Other
+    said = readout("Telephone conversation with Crown Prince of Saudi Arabia Mohammed bin Salman Al Saud",
+                   "The two leaders discussed the situation on the oil market. The leaders agreed to maintain "
+                   "contact at different levels.")
+    assert {s[:2] for s in said} == {("Vladimir Putin", "Russia"), ("Mohammed bin Salman Al Saud", "Other")}
