@@ -144,12 +144,11 @@ def export_images(db: Path, out: Path) -> None:
     from analysis.claims import contested  # noqa: F401  (imports the claims config, as the page does)
     from analysis.store import Store
     from components import charts, export, maps
-    from components.style import Caption, date_span, slugify
+    from components.filters import Filters, caption as footer
+    from components.style import slugify
 
     tables = Store(db).tables()
-    articles = tables["articles"]
-    caption = Caption(corpus=f"Parley · {len(articles)} article(s)", filters="All parties, speakers and targets",
-                      dates=date_span(articles["published"]))
+    caption = footer(tables, Filters())  # as the pages print it, with no filter set
     figures = {name: fig for name, (fig, _) in charts.positions_figures(
         tables, tables["statements"], tables["stances"], tables["sentiments"], caption).items()}
     figures["claims map"] = maps.claims_map(tables["claims"], caption)
