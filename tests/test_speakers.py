@@ -140,3 +140,10 @@ def test_names_the_title_gives_with_their_body_or_with_particles():
                    "The two leaders discussed the situation on the oil market. The leaders agreed to maintain "
                    "contact at different levels.")
     assert {s[:2] for s in said} == {("Vladimir Putin", "Russia"), ("Mohammed bin Salman Al Saud", "Other")}
+
+
+def test_the_leaders_of_a_call_with_a_state_of_central_asia():
+    said = readout("Telephone conversation with President of Kyrgyzstan Sadyr Japarov",
+                   "Vladimir Putin congratulated Sadyr Japarov on the elections. The presidents agreed to continue "
+                   "contacts at various levels.")
+    assert {s[:2] for s in said if "contacts" in s[2]} == {("Vladimir Putin", "Russia"), ("Sadyr Japarov", "Other")}
