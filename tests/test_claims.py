@@ -383,16 +383,15 @@ def test_people_taken_hostage_are_no_ground_taken():
     assert extract("Russian troops took the mayor of Melitopol hostage.").empty
 
 
-def test_a_past_stated_without_a_day_dates_the_claim():
-    found = extract("Ten years ago, Russia occupied Crimea.", published="2024-02-23")
-    assert one(found, place="Crimea")["date"] == "2014-02-23"
-    found = extract("In March 2014 Russia annexed Crimea.", published="2022-09-30")
-    assert one(found, place="Crimea")["date"] == "2014-03-01"
-    found = extract("Russia has occupied Crimea since 2014.", published="2022-09-30")
-    assert one(found, place="Crimea")["date"] == "2014-01-01"
+@pytest.mark.parametrize("text, published, place, date", [
+    ("Ten years ago, Russia occupied Crimea.", "2024-02-23", "Crimea", "2014-02-23"),
+    ("In March 2014 Russia annexed Crimea.", "2022-09-30", "Crimea", "2014-03-01"),
+    ("Russia has occupied Crimea since 2014.", "2022-09-30", "Crimea", "2014-01-01"),
     # the article's own month says no more than the article's date
-    found = extract("In February 2024 Russian troops captured Avdiivka.", published="2024-02-23")
-    assert one(found, place="Avdiivka")["date"] == "2024-02-23"
+    ("In February 2024 Russian troops captured Avdiivka.", "2024-02-23", "Avdiivka", "2024-02-23"),
+])
+def test_a_past_stated_without_a_day_dates_the_claim(text, published, place, date):
+    assert one(extract(text, published=published), place=place)["date"] == date
 
 
 def test_a_country_named_in_its_own_language_is_no_village():
