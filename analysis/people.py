@@ -143,15 +143,14 @@ def title_people(title: str) -> list[tuple[str, str]]:
         out.append((after.group(1), " ".join(words[first:])))
     name_of = re.compile(rf"\b({_name_pattern(cue_words.load().name_infixes)})\s+of\s+"
                          rf"((?:the\s+)?[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w&'\u2019-]*){{0,4}})")
+    titles = registry().roles | registry().leader_titles
     for m in name_of.finditer(title):  # "Interview with Josh Boak of the Associated Press"
         words, body = m.group(1).split(), m.group(2)
         while words and words[0].lower() in registry().roles:
             words.pop(0)  # ("President Joko Widodo of Indonesia": the role is no part of the name)
         name = " ".join(words)
-        titles = registry().roles | registry().leader_titles
-        if len(words) >= 2 and name.lower() not in titles and not registry().find(name) and any(b.rank != 0 for b in registry().find(body)) \
-                and all(name != n for n, _ in out):
+        if len(words) < 2 or name.lower() in titles or registry().find(name) or any(name == n for n, _ in out):
+            continue  # ("Crown Prince of Saudi Arabia …" is a title)
+        if any(b.rank != 0 for b in registry().find(body)):
             out.append((name, body))
     return out
-
-
