@@ -112,7 +112,11 @@ def _stated_past(text: str, published: dt.date | None) -> list[tuple[int, str]]:
         if m.group("n"):
             years = int(m.group("n")) if m.group("n").isdigit() else rules().count_words[m.group("n").lower()]
             if years:
-                out.append((m.start(), published.replace(year=published.year - years, day=min(published.day, 28)).isoformat()))
+                try:
+                    back = published.replace(year=published.year - years)
+                except ValueError:  # 29 February
+                    back = published.replace(year=published.year - years, day=28)
+                out.append((m.start(), back.isoformat()))
             continue
         year = int(m.group("y"))
         month = _MONTHS[m.group("m").rstrip(".").lower()] if m.group("m") else 1
