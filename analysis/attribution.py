@@ -3,6 +3,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from analysis.cues import Cues, load
 
 
@@ -117,6 +119,14 @@ def _displaced_subject(verb):
     return token
 
 
+def _a_name(token) -> bool:
+    """A person's name: spaCy's PERSON, or proper nouns (a first name compounded) outside any entity."""
+    if token.ent_type_ == "PERSON":
+        return True
+    return token.pos_ == "PROPN" and not token.ent_type_ and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" and not c.ent_type_ for c in token.children)
+
+
 def _of_group(token) -> bool:
     """"Many of the soldiers", "one of the commanders": a quantity word naming part of a group speaks."""
     return any(c.dep_ == "prep" and c.lower_ in load().partitive for c in token.children)
@@ -154,6 +164,17 @@ def _mention(subject, offset: int, text: str, cue=None) -> tuple[str, str, list[
         if doc[j].ent_type_ == "PERSON" or (j - 1 > right and doc[j].pos_ == doc[j - 1].pos_ == "PROPN"
                                             and not doc[j].ent_type_ and not doc[j - 1].ent_type_):
             right = j  # (a name spaCy did not tag: two proper nouns outside any entity)
+    # (the parser may hang the name on the title's last noun: "the mayor of Melitopol, Halyna Danylchenko")
+    of = [o for c in subject.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+    named = next((c for t in [subject, *of] for c in t.children if c.dep_ == "appos" and _a_name(c)), None)
+    if subject.pos_ == "NOUN" and named is not None:
+        # "Chernihiv's governor, Vyacheslav Chaus, said …": the title's holder, named beside it, speaks
+        person = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= named.i < e.end), None)
+        name = person.text if person is not None else doc[named.left_edge.i : named.i + 1].text
+        right = max(right, named.i)
+        # (without the commas: the title and the name are one person, not a list)
+        words = re.sub(r"\s*,\s*", " ", doc[left : right + 1].text).strip()
+        return words, " ".join(t.text for t in subject.subtree), [name]
     span = doc[left : right + 1]
     skip = set()
     for child in subject.children:

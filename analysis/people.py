@@ -44,6 +44,8 @@ def _titled_subjects(doc) -> list[tuple[int, int]]:
         of = next((c for c in token.children if c.dep_ == "prep" and c.i == end and c.lower_ == "of"), None)
         if of is not None:
             end = of.right_edge.i + 1
+        if any(t.dep_ == "appos" for t in token.doc[token.i : end]) or any(c.dep_ == "appos" for c in token.children):
+            continue  # "the mayor of Melitopol, Halyna Danylchenko": the name acts, as a person named
         out.append((token.left_edge.i, end))
     return out
 

@@ -178,6 +178,8 @@ class SpeakerBook:
         if lowered in _pronouns("plural"):
             return self._plural(mention)
         person = self.reg.person(mention, self.published)
+        if person and persons and not any(_same_surname(p, person) for p in persons):
+            person = None  # "the Russian-installed mayor of Melitopol, Halyna Danylchenko": not the title's holder
         if person:
             return _from_person(person, mention)
         state = self.reg.state(mention)
@@ -219,7 +221,8 @@ class SpeakerBook:
         roles = _title_roles(title, self.reg)
         if not any(r in self.reg.roles for r in roles[1:]):
             return None
-        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None) or self.home
+        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None) \
+            or _office_of_place(title, self.reg) or self.home
         return Speaker(title[:1].upper() + title[1:], mention, party or UNKNOWN, True, "", roles)
 
     def start_with_author(self, title_people: list[tuple[str, str]] = ()) -> None:
@@ -268,6 +271,7 @@ class SpeakerBook:
         if earlier and not party:
             party = earlier.party
         title = re.sub(re.escape(name) + r"\W*$", "", clean(mention)) if mention != name else ""
+        party = party or _office_of_place(title, self.reg)
         roles = _title_roles(title, self.reg) or (earlier.roles if earlier else ())
         country = self.reg.country_of(mention) or (self.reg.country_of(context) if context else "") \
             or (earlier.country if earlier else "")
@@ -340,6 +344,26 @@ class SpeakerBook:
 
 def _from_person(person: Person, mention: str) -> Speaker:
     return Speaker(person.name, mention, person.party, not person.body, person.gender, person.roles)
+
+
+def _same_surname(name: str, person: Person) -> bool:
+    surname = name.split()[-1].lower() if name.split() else ""
+    return any(surname in n.lower().split() for n in (person.name, *person.variants))
+
+
+def _office_of_place(title: str, reg: Registry) -> str | None:
+    """"Chernihiv's governor", "the mayor of Bakhmut": an office of a city, town or oblast the gazetteer maps
+    is of the side whose land it maps (a side the title names, "Russian-installed", was read before)."""
+    if not title or not _title_roles(title, reg)[1:]:
+        return None
+    from analysis import places
+    from analysis.claim_rules import rules
+
+    for m in re.finditer(r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*", title):
+        place = places.resolve(_POSSESSIVE.sub("", m.group()))
+        if place is not None and place.type in ("city", "town", "oblast"):
+            return rules().owner
+    return None
 
 
 def _title_roles(title: str, reg: Registry) -> tuple[str, ...]:

@@ -147,3 +147,12 @@ def test_the_leaders_of_a_call_with_a_state_of_central_asia():
                    "Vladimir Putin congratulated Sadyr Japarov on the elections. The presidents agreed to continue "
                    "contacts at various levels.")
     assert {s[:2] for s in said if "contacts" in s[2]} == {("Vladimir Putin", "Russia"), ("Sadyr Japarov", "Other")}
+
+
+def test_a_title_with_its_holder_named_beside_it_is_that_person_of_the_places_side():
+    said = speakers("Chernihiv's governor, Viktor Hrebenko, said that the evacuation corridors were open. "
+                    "The mayor of Bakhmut, Oleksandr Marchenko, said that the city was holding.")
+    assert said == [("Viktor Hrebenko", "Ukraine"), ("Oleksandr Marchenko", "Ukraine")]
+    # the name beside the title wins over the title's holder Parley knows (Ivan Fedorov, mayor of Melitopol)
+    said = speakers("The Russian-installed mayor of Melitopol, Halyna Danylchenko, said that the town was calm.")
+    assert [name for name, _ in said] == ["Halyna Danylchenko"]
