@@ -187,8 +187,10 @@ class SpeakerBook:
             # "Kyiv", "the Russian side": the state acting as a whole ("Warsaw" is Poland, of the party Other)
             return Speaker(self.reg.country_of(mention) or state, mention, state)
         earlier = self._by_role(mention)
-        if earlier is not None:
-            return earlier
+        names = [p for p in persons if len(p.split()) >= 2]  # (spaCy takes a lone "Adviser" for a person)
+        if earlier is not None and not (names and not any(
+                p.split()[-1].lower() in earlier.name.lower().split() for p in names)):
+            return earlier  # (not when the mention names someone else: "the mayor of Mariupol Vadym Boychenko")
         holders = self.reg.title_holders(mention)
         if holders:
             # A title held in turn ("Ukrainian Foreign Minister"): whoever of them the article named.
@@ -206,6 +208,8 @@ class SpeakerBook:
             return Speaker(party if _institution(party).lower() == name.lower() else name, mention, party)
         if _looks_like_name(mention):
             return self._named(mention, mention, context)
+        if clean(mention) in self.full_names:  # "Boychenko" of "Vadym Boychenko", named anywhere in the article
+            return self._named(clean(mention), mention, context)
         office = self._office(mention, context)
         if office is not None:
             return office
@@ -266,12 +270,12 @@ class SpeakerBook:
         if person:
             return _from_person(person, mention)
         # A person Parley does not know: their party may show in the apposition ("a Ukrainian soldier").
-        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None)
-        earlier = next((s for s in [*reversed(self.named), *reversed(self.seen)] if s.name == name), None)
-        if earlier and not party:
-            party = earlier.party
         title = re.sub(re.escape(name) + r"\W*$", "", clean(mention)) if mention != name else ""
-        party = party or _office_of_place(title, self.reg)
+        party = self.reg.party_of(mention) or (self.reg.party_of(context) if context else None) \
+            or _office_of_place(title, self.reg)
+        earlier = next((s for s in [*reversed(self.named), *reversed(self.seen)] if s.name == name), None)
+        if earlier and not party and earlier.party != UNKNOWN:
+            party = earlier.party
         roles = _title_roles(title, self.reg) or (earlier.roles if earlier else ())
         country = self.reg.country_of(mention) or (self.reg.country_of(context) if context else "") \
             or (earlier.country if earlier else "")
@@ -359,10 +363,15 @@ def _office_of_place(title: str, reg: Registry) -> str | None:
     from analysis import places
     from analysis.claim_rules import rules
 
-    for m in re.finditer(r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)*", title):
-        place = places.resolve(_POSSESSIVE.sub("", m.group()))
-        if place is not None and place.type in ("city", "town", "oblast"):
-            return rules().owner
+    words = [_POSSESSIVE.sub("", w) for w in re.findall(r"[\w'\u2019-]+", title)]
+    for size in (3, 2, 1):  # "Mariupol Mayor": Mariupol; "Kherson Oblast governor": Kherson Oblast
+        for i in range(len(words) - size + 1):
+            span = words[i : i + size]
+            if not all(w[:1].isupper() for w in span):
+                continue
+            place = places.resolve(" ".join(span))
+            if place is not None and place.type in ("city", "town", "oblast"):
+                return rules().owner
     return None
 
 

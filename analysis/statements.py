@@ -98,8 +98,8 @@ def resolve(doc, found: list[Found], events, named) -> list[Found]:
     """Each statement's speakers, resolved in reading order; statements nested in others dropped."""
     article = doc.user_data.get("article", {})
     book = _book(article, article.get("author", "").strip())
-    for name in (e[1] for e in events):
-        book.saw_person(name)
+    for name in [e[1] for e in events] + [n[1] for n in named]:
+        book.saw_person(name)  # a surname may come before the full name ("Boychenko stated …")
     # A person named inside what someone says is not who "he" refers to next: the speaker still is.
     said = [(f.start, f.end) for f in found if f.kind != "turn"]
     events = [e for e in events if not _within(e[0], said)]
@@ -174,8 +174,18 @@ def _resolve(found: list[Found], events, book: SpeakerBook, text: str, named=())
             last_found = item
         kept.append(item)
     kept.sort(key=lambda f: (f.start, f.end))
+    _one_party_each(kept)
     _attribute_forward(kept, text)
     return _dedupe(kept)
+
+
+def _one_party_each(found: list[Found]) -> None:
+    """One person, one side through the article: a person named before their side shows ("Hrytsenko said …"
+    and later "Mariupol Mayor Petro Hrytsenko said …") takes the side found for them."""
+    sides = {s.name: s.party for f in found for s in f.speakers if s.person and s.name and s.party != UNKNOWN}
+    for f in found:
+        f.speakers = [replace(s, party=sides[s.name]) if s.party == UNKNOWN and s.name in sides else s
+                      for s in f.speakers]
 
 
 def _attribute_forward(found: list[Found], text: str) -> None:

@@ -156,3 +156,9 @@ def test_a_title_with_its_holder_named_beside_it_is_that_person_of_the_places_si
     # the name beside the title wins over the title's holder Parley knows (Ivan Fedorov, mayor of Melitopol)
     said = speakers("The Russian-installed mayor of Melitopol, Halyna Danylchenko, said that the town was calm.")
     assert [name for name, _ in said] == ["Halyna Danylchenko"]
+
+
+def test_a_surname_before_the_full_name_and_an_office_of_a_city():
+    said = speakers("On 4 March, Hrytsenko stated that the city's supplies were running out. Two days later "
+                    "Mariupol Mayor Petro Hrytsenko said that the water had been cut off.")
+    assert said == [("Petro Hrytsenko", "Ukraine"), ("Petro Hrytsenko", "Ukraine")]
