@@ -418,8 +418,8 @@ def test_an_agentless_report_in_a_readout_is_the_hosts():
 
 
 def test_the_parties_of_a_call_are_both_callers():
-    frame = site("Vladimir Putin had a telephone conversation with President of Turkey Recep Tayyip Erdogan.\n\n"
-                 "The parties agreed to maintain close contacts at various levels.", "kremlin.ru")
+    frame = site("Vladimir Putin spoke by phone with Turkish President Recep Tayyip Erdogan about the grain deal.\n\n"
+                 "The parties agreed to stay in close contacts on the shipments.", "kremlin.ru")
     rows = frame[frame["text"].str.contains("close contacts")]
     assert set(rows["speaker"]) == {"Vladimir Putin", "Recep Tayyip Erdoğan"}
     assert set(rows["party"]) == {"Russia", "Turkey"}
@@ -558,7 +558,7 @@ def test_in_someones_opinion_gives_the_rest_of_the_sentence():
 
 def test_titles_set_off_after_a_name_are_not_speakers_of_their_own():
     text = ("Talks will resume only after a ceasefire. Mykhailo Podolyak, Adviser to the Head of the Office of "
-            "the President of Ukraine and a member of the Ukrainian delegation, said this in an interview.")
+            "the President of Ukraine and one of the negotiators in Istanbul, said this in an interview.")
     frame = run(text)
     assert list(frame["speaker"]) == ["Mykhailo Podolyak"]
 
@@ -650,10 +650,10 @@ def test_the_questioner_a_moderator_calls_asks_the_questions():
 
 
 def test_a_quoted_message_is_the_words_of_its_sender():
-    text = ("Vladimir Putin sent a message of greetings to the participants of the arts festival in Sochi. "
-            'The message reads, in part: "Your forum gains in popularity with each passing year and brings '
-            'together the best of music and theatre."')
-    row = one(run(text), "gains in popularity")
+    text = ("Vladimir Putin sent his greetings to the company of the Omsk drama theatre on its centenary. "
+            'The message reads, in part: "For a hundred years your stage has kept faith with its audience and '
+            'with the great Russian repertoire."')
+    row = one(run(text), "hundred years")
     assert (row["speaker"], row["party"]) == ("Vladimir Putin", "Russia")
 
 
@@ -666,10 +666,9 @@ def test_what_someone_should_say_is_no_statement():
 
 
 def test_a_speaker_after_an_opening_clause_speaks():
-    # the parser hangs "the President of Russia" on Mariupol, as an apposition, and leaves "noted" without a subject
-    text = ("When asked about the situation in Mariupol, the President of Russia noted that the city had been "
-            "liberated and there were no hostilities there.")
-    row = one(run(text), "no hostilities")
+    # the parser hangs "the President of Russia" on Minsk, as an apposition, and leaves "noted" without a subject
+    text = "When asked about the talks in Minsk, the President of Russia noted that the delegations would meet again soon."
+    row = one(run(text), "meet again soon")
     assert (row["speaker"], row["party"]) == ("Vladimir Putin", "Russia")
 
 
@@ -689,15 +688,15 @@ def test_a_title_label_is_the_authors_title_in_an_interview_with_them():
     text = ("MUIR: Did President Xi know about the balloon?\n"
             "THE PRESIDENT: There is a possibility that he did not.\n"
             "MUIR: And President Putin says he is suspending the treaty.\n"
-            "THE PRESIDENT: I think we are less safe when we walk away from arms control.")
+            "THE PRESIDENT: I think the world is more dangerous without treaties on nuclear weapons.")
     answers = run(text, author="Joe Biden", published="2023-02-24")
     answers = answers[answers["text"].str.startswith(("There is", "I think"))]
     assert list(answers["speaker"]) == ["Joe Biden", "Joe Biden"]
 
 
 def test_an_event_or_a_thing_is_no_speaker():
-    text = ("Together we will keep energy markets stable, as Russia's invasion threatens Ukraine's capacity to grow "
-            "crops this year. Even this fact alone shows the professionalism of our people.")
+    text = ("Together we will keep prices in check, as Russia's invasion threatens the export of grain from Odesa "
+            "this autumn. Even this fact alone shows the professionalism of our people.")
     assert run(text).empty
     assert one(run("Russia threatens that it will cut the gas supply to Europe."), "cut the gas")["party"] == "Russia"
 
