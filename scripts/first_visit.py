@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="how many fresh installs to time")
     parser.add_argument("--width", type=int, default=1280, help="browser window width in pixels")
     parser.add_argument("--script", default="app.py", choices=["app.py", "dashboard.py"],
-                        help="what `streamlit run` starts (default: app.py, as the README runs it)")
+                        help="what `streamlit run` starts (default: app.py, as a hosted instance runs it)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
