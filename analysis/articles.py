@@ -323,14 +323,17 @@ def _finish(name: str, rows: list[dict], warnings: list[str]) -> LoadResult:
     return LoadResult(frame, [FileReport(name, "loaded", f"{len(frame)} article(s)", len(frame), warnings)])
 
 
-def site(url: str) -> str:
-    """The site a URL is on, for an article whose corpus names no source ("en.kremlin.ru"); an archived
-    copy is of the site archived."""
-    host = urlsplit(url.strip()).hostname or ""
-    archived = re.match(r"/web/[^/]+/(https?://.+)", urlsplit(url.strip()).path) if host == "web.archive.org" else None
-    if archived:
-        host = urlsplit(archived.group(1)).hostname or host
-    return host.removeprefix("www.")
+def site(address: str) -> str:
+    """The site an address is on ("https://www.kremlin.ru/events/1" and "kremlin.ru" are "kremlin.ru"); a copy
+    in a web archive (config/loading.yaml `archives`) is of the site archived."""
+    address = (address or "").strip()
+    parts = urlsplit(address if "://" in address else "//" + address)
+    host = (parts.hostname or "").lower()
+    archived = (settings().get("archives") or {}).get(host)
+    inner = re.match(archived, parts.path) if archived else None
+    if inner:
+        return site(inner.group(1))
+    return host.removeprefix("www.") if re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", host) else ""
 
 
 def normalise(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis import articles
 from analysis import cues as cue_words
 from analysis import watched
 
@@ -137,7 +138,7 @@ class Registry:
 
     def host(self, address: str, when: str = "") -> Person | None:
         """The person who speaks for the site of `address` (a URL or a source such as "kremlin.ru") on `when`."""
-        site = re.sub(r"^[a-z]+://", "", (address or "").strip().lower()).split("/")[0]
+        site = articles.site(address)
         if not site:
             return None
         month = (when or "")[:7]

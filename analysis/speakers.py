@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis import cues as cue_words
+from analysis import places
+from analysis.claim_rules import rules as claim_rules
 from analysis.people import THING
 from analysis.parties import UNKNOWN, Person, Registry, registry
 
@@ -178,7 +180,7 @@ class SpeakerBook:
         if lowered in _pronouns("plural"):
             return self._plural(mention)
         person = self.reg.person(mention, self.published)
-        if person and persons and not any(_same_surname(p, person) for p in persons):
+        if person and persons and not any(_same_surname(p, (person.name, *person.variants)) for p in persons):
             person = None  # "the Russian-installed mayor of Melitopol, Halyna Danylchenko": not the title's holder
         if person:
             return _from_person(person, mention)
@@ -188,8 +190,7 @@ class SpeakerBook:
             return Speaker(self.reg.country_of(mention) or state, mention, state)
         earlier = self._by_role(mention)
         names = [p for p in persons if len(p.split()) >= 2]  # (spaCy takes a lone "Adviser" for a person)
-        if earlier is not None and not (names and not any(
-                p.split()[-1].lower() in earlier.name.lower().split() for p in names)):
+        if earlier is not None and not (names and not any(_same_surname(p, (earlier.name,)) for p in names)):
             return earlier  # (not when the mention names someone else: "the mayor of Mariupol Vadym Boychenko")
         holders = self.reg.title_holders(mention)
         if holders:
@@ -350,9 +351,10 @@ def _from_person(person: Person, mention: str) -> Speaker:
     return Speaker(person.name, mention, person.party, not person.body, person.gender, person.roles)
 
 
-def _same_surname(name: str, person: Person) -> bool:
+def _same_surname(name: str, names) -> bool:
+    """Whether a person's name ends in a word of one of `names` ("Halyna Danylchenko" is not "Ivan Fedorov")."""
     surname = name.split()[-1].lower() if name.split() else ""
-    return any(surname in n.lower().split() for n in (person.name, *person.variants))
+    return any(surname in n.lower().split() for n in names)
 
 
 def _office_of_place(title: str, reg: Registry) -> str | None:
@@ -360,9 +362,6 @@ def _office_of_place(title: str, reg: Registry) -> str | None:
     is of the side whose land it maps (a side the title names, "Russian-installed", was read before)."""
     if not title or not _title_roles(title, reg)[1:]:
         return None
-    from analysis import places
-    from analysis.claim_rules import rules
-
     words = [_POSSESSIVE.sub("", w) for w in re.findall(r"[\w'\u2019-]+", title)]
     for size in (3, 2, 1):  # "Mariupol Mayor": Mariupol; "Kherson Oblast governor": Kherson Oblast
         for i in range(len(words) - size + 1):
@@ -371,7 +370,7 @@ def _office_of_place(title: str, reg: Registry) -> str | None:
                 continue
             place = places.resolve(" ".join(span))
             if place is not None and place.type in ("city", "town", "oblast"):
-                return rules().owner
+                return claim_rules().owner
     return None
 
 

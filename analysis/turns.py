@@ -7,11 +7,12 @@ import re
 from analysis.candidates import Found
 from analysis.cues import Cues
 from analysis.parties import registry
+from analysis.people import _name_pattern
+from analysis.speakers import _strip_determiner
 
 
 _LABEL_WORD = re.compile(r"^[A-Z][\w.'\u2019\-]*$")
 _LABEL_WINDOW = 200  # characters before a colon that may hold a speaker label
-_CALLED = re.compile(r"((?:[A-Z][\w'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+)\.?\s*$")  # "Nike Ching." as a whole turn
 _COLON = re.compile(r"(?:\s*\([^()\n]{1,30}\))?\s*:\s+(?=[\"\u201c\u2018A-Z0-9])")
 
 
@@ -43,12 +44,12 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
         if label_start > 0 and text[label_start - 1] in "\"\u201c":
             label_start -= 1
         if name in cues.moderator_labels:
-            floor = _CALLED.match(text, body, end)
+            floor = re.compile(rf"({_name_pattern(cues.name_infixes)})\.?\s*$").match(text, body, end)  # "Nike Ching."
             called = floor.group(1) if floor else ""
             if floor:
                 regions.append((label_start, end))
                 continue  # only gives the floor: no statement
-        mention = author if author and (name in cues.answer_labels or _holds(author, name, cues)) else name
+        mention = author if author and (name in cues.answer_labels or _holds(author, name)) else name
         if name in cues.question_labels and called:
             mention, name = called, called  # "MODERATOR: Nike Ching. QUESTION: …": Nike Ching asks
         found.append(Found("turn", body, end, cue=":", mention=mention, anchor=label_start,
@@ -57,14 +58,11 @@ def _turns(text, paras, cues: Cues, author: str) -> tuple[list[Found], list[tupl
     return found, regions
 
 
-def _holds(author: str, label: str, cues: Cues) -> bool:
+def _holds(author: str, label: str) -> bool:
     """Whether a title label ("THE PRESIDENT:") is the document's author's ("Joe Biden", in an interview
     whose questions name other presidents)."""
-    words = label.lower().split()
-    if words and words[0] in cues.determiners:
-        words = words[1:]
     person = registry().person(author)
-    return bool(words) and person is not None and " ".join(words) in person.roles
+    return person is not None and _strip_determiner(label.lower()) in person.roles
 
 
 def _dialogue(names: list[str]) -> bool:
